@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvmod top-level Makefile.
+#
+#   make                 module (against KDIR), hvctl, selftests
+#   make setup           install what a fresh Debian 12 machine lacks (apt-get)
+#   make demo            boot the default (SVM) box: load hvmod, run hvctl info
+#   make check           build + DKMS + every box; prints "N passed, N failed"
+#   make box-shell BOX=svm|vmx   interactive shell in a box (see tools/testbox/README)
+#
+# KDIR defaults to the headers of the pinned test-box kernel
+# (tools/testbox/kernel.version).  On a real host:
+#   make KDIR=/lib/modules/$(uname -r)/build
+
+TOP       := $(CURDIR)
+KVER      ?= $(shell $(TOP)/tools/testbox/kver.sh)
+KDIR      ?= /usr/src/linux-headers-$(KVER)
+BUILD     ?= $(TOP)/build
+HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
+
+export TOP KVER KDIR BUILD HVMOD_VERSION
+
+.PHONY: all module hvctl selftests setup demo check box-shell dkms clean \
+	checkpatch
+
+all: module hvctl selftests
+
+module:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) not found: run 'make setup' (or pass KDIR=...)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+hvctl:
+	$(MAKE) -C tools/hvctl
+
+selftests:
+	$(MAKE) -C selftests
+
+setup:
+	$(TOP)/tools/testbox/setup.sh
+
+dkms:
+	$(TOP)/tools/testbox/dkms.sh
+
+demo: setup all
+	$(TOP)/tools/testbox/run-box.sh --box svm --job demo
+
+check: setup all
+	$(TOP)/tools/testbox/check.sh
+
+BOX ?= svm
+box-shell: setup all
+	$(TOP)/tools/testbox/run-box.sh --box $(BOX) --job shell
+
+checkpatch:
+	$(TOP)/tools/testbox/checkpatch.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	$(MAKE) -C tools/hvctl clean
+	$(MAKE) -C selftests clean
+	rm -rf $(BUILD)

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SVM vCPUs: the VMCB (reset state as KVM sets it), the state the shared
+ * x86 code reads and writes, and one guest entry.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": svm: " fmt
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include "svm.h"
+
+DECLARE_PER_CPU(struct page *, svm_host_area);
+
+static const u32 svm_intercepts[] = {
+	INTERCEPT_INTR, INTERCEPT_NMI, INTERCEPT_SMI, INTERCEPT_CPUID,
+	INTERCEPT_RSM, INTERCEPT_INVD, INTERCEPT_HLT, INTERCEPT_INVLPGA,
+	INTERCEPT_IOIO_PROT, INTERCEPT_MSR_PROT, INTERCEPT_TASK_SWITCH,
+	INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN, INTERCEPT_VMMCALL,
+	INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI,
+	INTERCEPT_SKINIT, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
+	INTERCEPT_XSETBV, INTERCEPT_RDPRU,
+};
+
+static void svm_seg_reset(struct vmcb_seg *s, u16 attrib)
+{
+	s->selector = 0;
+	s->base = 0;
+	s->limit = 0xffff;
+	s->attrib = attrib;
+}
+
+/* The architectural reset state (as KVM's init_vmcb) and hvmod's controls. */
+static void svm_init_vmcb(struct svm_vcpu *svm, struct hvmod_vm *vm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	struct vmcb_save_area *s = &svm->vmcb->save;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(svm_intercepts); i++)
+		vmcb_set_intercept(c, svm_intercepts[i]);
+	/* Debug registers are not switched yet: keep the guest off them. */
+	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
+		vmcb_set_intercept(c, i);
+	c->iopm_base_pa = svm_iopm_pa;
+	c->msrpm_base_pa = svm_msrpm_pa;
+	c->int_ctl = V_INTR_MASKING_MASK;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = vm->s2.root_pa;
+
+	svm_seg_reset(&s->cs, 0x9b);
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	svm_seg_reset(&s->ds, 0x93);
+	svm_seg_reset(&s->es, 0x93);
+	svm_seg_reset(&s->ss, 0x93);
+	svm_seg_reset(&s->fs, 0x93);
+	svm_seg_reset(&s->gs, 0x93);
+	svm_seg_reset(&s->ldtr, 0x82);
+	svm_seg_reset(&s->tr, 0x83);
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->cr0 = X86_CR0_NW | X86_CR0_CD | X86_CR0_ET;
+	s->efer = EFER_SVME;
+	s->rflags = X86_EFLAGS_FIXED;
+	s->rip = 0xfff0;
+	s->dr6 = 0xffff0ff0;		/* DR6 at reset */
+	s->dr7 = 0x400;			/* DR7 at reset */
+	s->g_pat = 0x0007040600070406ULL;	/* PAT at reset */
+}
+
+int svm_vcpu_init(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
+	int r;
+
+	if (!svm)
+		return -ENOMEM;
+	vcpu->arch = svm;
+	svm->asid.cpu = -1;
+	svm->last_cpu = -1;
+	r = x86_vcpu_init(&svm->x, vcpu->id);
+	if (r)
+		return r;
+	svm->vmcb_page = hvmod_ctl_page_alloc(NUMA_NO_NODE);
+	if (!svm->vmcb_page)
+		return -ENOMEM;
+	svm->vmcb = page_address(svm->vmcb_page);
+	svm->vmcb_pa = page_to_phys(svm->vmcb_page);
+	svm_init_vmcb(svm, vcpu->vm);
+	return 0;
+}
+
+/* Also undoes a failed svm_vcpu_init(). */
+void svm_vcpu_destroy(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = vcpu->arch;
+
+	if (!svm)
+		return;
+	x86_vcpu_destroy(&svm->x);
+	hvmod_ctl_page_free(svm->vmcb_page);
+	kfree(svm);
+	vcpu->arch = NULL;
+}
+
+static u64 svm_get_rip(struct hvmod_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.rip;
+}
+
+static void svm_set_rip(struct hvmod_vcpu *vcpu, u64 rip)
+{
+	to_svm(vcpu)->vmcb->save.rip = rip;
+}
+
+static u64 svm_get_rflags(struct hvmod_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.rflags;
+}
+
+static void svm_set_rflags(struct hvmod_vcpu *vcpu, u64 rflags)
+{
+	to_svm(vcpu)->vmcb->save.rflags = rflags;
+}
+
+static void svm_get_sregs(struct hvmod_vcpu *vcpu, struct kvm_sregs *s)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_save_area *v = &vmcb->save;
+
+	vmcb_get_seg(&v->cs, &s->cs);
+	vmcb_get_seg(&v->ds, &s->ds);
+	vmcb_get_seg(&v->es, &s->es);
+	vmcb_get_seg(&v->fs, &s->fs);
+	vmcb_get_seg(&v->gs, &s->gs);
+	vmcb_get_seg(&v->ss, &s->ss);
+	vmcb_get_seg(&v->tr, &s->tr);
+	vmcb_get_seg(&v->ldtr, &s->ldt);
+	s->gdt.base = v->gdtr.base;
+	s->gdt.limit = v->gdtr.limit;
+	s->idt.base = v->idtr.base;
+	s->idt.limit = v->idtr.limit;
+	s->cr0 = v->cr0;
+	s->cr2 = v->cr2;
+	s->cr3 = v->cr3;
+	s->cr4 = v->cr4;
+	s->cr8 = vmcb->control.int_ctl & V_TPR_MASK;
+	s->efer = v->efer & ~EFER_SVME;
+}
+
+static void svm_set_sregs(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_save_area *v = &vmcb->save;
+
+	vmcb_set_seg(&v->cs, &s->cs);
+	vmcb_set_seg(&v->ds, &s->ds);
+	vmcb_set_seg(&v->es, &s->es);
+	vmcb_set_seg(&v->fs, &s->fs);
+	vmcb_set_seg(&v->gs, &s->gs);
+	vmcb_set_seg(&v->ss, &s->ss);
+	vmcb_set_seg(&v->tr, &s->tr);
+	vmcb_set_seg(&v->ldtr, &s->ldt);
+	v->gdtr.base = s->gdt.base;
+	v->gdtr.limit = s->gdt.limit;
+	v->idtr.base = s->idt.base;
+	v->idtr.limit = s->idt.limit;
+	v->cpl = (s->cr0 & X86_CR0_PE) ? s->ss.dpl & 3 : 0;
+	v->cr0 = s->cr0;
+	v->cr2 = s->cr2;
+	v->cr3 = s->cr3;
+	v->cr4 = s->cr4;
+	v->efer = s->efer | EFER_SVME;
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) |
+				(s->cr8 & V_TPR_MASK);
+}
+
+static bool svm_canonical(u64 v)
+{
+	return ((s64)v << 16 >> 16) == (s64)v;
+}
+
+/* The PAT may only hold the architectural memory types. */
+static bool svm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+static int svm_get_msr(struct hvmod_vcpu *vcpu, u32 index, u64 *data)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_save_area *v = &vmcb->save;
+
+	switch (index) {
+	case MSR_EFER:			*data = v->efer & ~EFER_SVME; break;
+	case MSR_STAR:			*data = v->star; break;
+	case MSR_LSTAR:			*data = v->lstar; break;
+	case MSR_CSTAR:			*data = v->cstar; break;
+	case MSR_SYSCALL_MASK:		*data = v->sfmask; break;
+	case MSR_KERNEL_GS_BASE:	*data = v->kernel_gs_base; break;
+	case MSR_FS_BASE:		*data = v->fs.base; break;
+	case MSR_GS_BASE:		*data = v->gs.base; break;
+	case MSR_IA32_SYSENTER_CS:	*data = v->sysenter_cs; break;
+	case MSR_IA32_SYSENTER_ESP:	*data = v->sysenter_esp; break;
+	case MSR_IA32_SYSENTER_EIP:	*data = v->sysenter_eip; break;
+	case MSR_IA32_CR_PAT:		*data = v->g_pat; break;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + vmcb->control.tsc_offset;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int svm_set_msr(struct hvmod_vcpu *vcpu, u32 index, u64 data)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct vmcb_save_area *v = &vmcb->save;
+
+	switch (index) {
+	case MSR_EFER:
+		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+			return -EINVAL;
+		v->efer = data | EFER_SVME;
+		return 0;
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!svm_canonical(data))
+			return -EINVAL;
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!svm_pat_valid(data))
+			return -EINVAL;
+		break;
+	}
+
+	switch (index) {
+	case MSR_STAR:			v->star = data; break;
+	case MSR_LSTAR:			v->lstar = data; break;
+	case MSR_CSTAR:			v->cstar = data; break;
+	case MSR_SYSCALL_MASK:		v->sfmask = (u32)data; break;
+	case MSR_KERNEL_GS_BASE:	v->kernel_gs_base = data; break;
+	case MSR_FS_BASE:		v->fs.base = data; break;
+	case MSR_GS_BASE:		v->gs.base = data; break;
+	case MSR_IA32_SYSENTER_CS:	v->sysenter_cs = (u16)data; break;
+	case MSR_IA32_SYSENTER_ESP:	v->sysenter_esp = data; break;
+	case MSR_IA32_SYSENTER_EIP:	v->sysenter_eip = data; break;
+	case MSR_IA32_CR_PAT:		v->g_pat = data; break;
+	case MSR_IA32_TSC:
+		vmcb->control.tsc_offset = data - rdtsc();
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+const struct x86_ops svm_x86_ops = {
+	.get_rip = svm_get_rip,
+	.set_rip = svm_set_rip,
+	.get_rflags = svm_get_rflags,
+	.set_rflags = svm_set_rflags,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+};
+
+/* Inject the KVM_INTERRUPT vector or open an interrupt window. */
+static bool svm_prepare_irq(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
+
+	if (svm->x.pending_irq >= 0) {
+		if (svm_interrupt_allowed(svm)) {
+			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |
+				       svm->x.pending_irq;
+			svm->x.pending_irq = -1;
+		} else {
+			svm_set_vintr(svm, true);
+		}
+	} else if (vcpu->run->request_interrupt_window) {
+		if (svm_interrupt_allowed(svm)) {
+			vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+			svm_fill_run_state(vcpu);
+			return false;
+		}
+		svm_set_vintr(svm, true);
+	}
+	return true;
+}
+
+int svm_vcpu_run(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	unsigned long *gpr = svm->x.gpr;
+	u64 host_pa;
+
+	if (svm->x.pio_in_size)
+		x86_complete_pio_in(&svm->x, page_address(vcpu->pio_page));
+	if (!svm_prepare_irq(vcpu))
+		return 0;
+
+	vmcb->save.rax = gpr[X86_RAX];
+	vmcb->save.rsp = gpr[X86_RSP];
+	vmcb->control.clean = 0;
+
+	local_irq_disable();
+	vmcb->control.tlb_ctl =
+		npt_asid_prepare(&svm->asid,
+				 atomic64_read(&vcpu->vm->tlb_gen));
+	vmcb->control.asid = svm->asid.asid;
+	svm->last_cpu = smp_processor_id();
+	host_pa = page_to_phys(this_cpu_read(svm_host_area));
+	asm volatile("vmsave %%rax" : : "a" (host_pa) : "memory");
+	asm volatile("clgi" : : : "memory");
+	svm_vmrun(svm->vmcb_pa, host_pa, gpr);
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	asm volatile("stgi" : : : "memory");
+	local_irq_enable();
+
+	gpr[X86_RAX] = vmcb->save.rax;
+	gpr[X86_RSP] = vmcb->save.rsp;
+	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	vmcb->control.event_inj = 0;
+	return svm_handle_exit(vcpu);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the VMX and SVM backends share: the vCPU state both keep, the
+ * KVM x86 register ABI, CPUID and MSR policy, guest FPU handling.
+ */
+#ifndef HVMOD_X86_H
+#define HVMOD_X86_H
+
+#include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <asm/reboot.h>
+#include <uapi/linux/kvm.h>
+#include "hvmod.h"
+
+/* GPR indexes in x86 encoding order (ModRM reg/rm numbers). */
+enum x86_gpr {
+	X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
+	X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+	X86_NR_GPRS
+};
+
+#define X86_MAX_CPUID_ENTRIES	256	/* KVM_MAX_CPUID_ENTRIES */
+#define X86_MAX_IO_MSRS		1000	/* as KVM: per GET/SET_MSRS call */
+
+/* Must be the first member of a backend's vCPU (vcpu->arch points to it). */
+struct x86_vcpu {
+	unsigned long gpr[X86_NR_GPRS];	/* all 16, synced with VMCB/VMCS */
+	struct fpu_guest fpu;
+	struct kvm_cpuid_entry2 *cpuid;
+	u32 cpuid_nent;
+	u64 apic_base;
+	u64 misc_enable;
+	/* an IN completed by userspace, copied into RAX on the next run */
+	u8 pio_in_size;
+	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
+	int pending_irq;
+};
+
+static inline struct x86_vcpu *to_x86(struct hvmod_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/* What a backend provides to the shared code. */
+struct x86_ops {
+	u64 (*get_rip)(struct hvmod_vcpu *vcpu);
+	void (*set_rip)(struct hvmod_vcpu *vcpu, u64 rip);
+	u64 (*get_rflags)(struct hvmod_vcpu *vcpu);
+	void (*set_rflags)(struct hvmod_vcpu *vcpu, u64 rflags);
+	void (*get_sregs)(struct hvmod_vcpu *vcpu, struct kvm_sregs *s);
+	void (*set_sregs)(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s);
+	/* MSRs held in the VMCB/VMCS; -ENOENT if the index is not one */
+	int (*get_msr)(struct hvmod_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct hvmod_vcpu *vcpu, u32 index, u64 data);
+};
+
+/* x86_virt.c */
+void x86_emergency_register(cpu_emergency_virt_cb *cb);
+void x86_emergency_unregister(void);
+
+/* x86_vcpu.c */
+int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);
+void x86_vcpu_destroy(struct x86_vcpu *x);
+void x86_vcpu_load(struct x86_vcpu *x);
+void x86_vcpu_put(struct x86_vcpu *x);
+long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    unsigned int ioctl, unsigned long arg);
+void x86_complete_pio_in(struct x86_vcpu *x, const void *data);
+
+/* x86_cpuid.c */
+long x86_dev_ioctl(unsigned int ioctl, unsigned long arg);
+void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4]);
+int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
+int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
+
+/* x86_msr.c: 0 on success, -ENOENT for an MSR hvmod does not emulate */
+int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		u32 index, u64 *data);
+int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		u32 index, u64 data);
+long x86_msrs_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    bool set, struct kvm_msrs __user *umsrs);
+long x86_msr_index_list(struct kvm_msr_list __user *ulist);
+
+#endif /* HVMOD_X86_H */

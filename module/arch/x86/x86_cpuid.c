@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID policy: KVM_GET_SUPPORTED_CPUID offers the host's leaves minus
+ * what hvmod does not virtualize (no nested virtualization, no local
+ * APIC, no XSAVE/AVX state switching, no MTRR/MCA MSRs, no MONITOR);
+ * KVM_SET_CPUID2 stores the vCPU's table and CPUID exits are answered
+ * from it in the kernel.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeatures.h>
+#include <asm/processor.h>
+#include "x86.h"
+
+#define HV_BASIC_MAX	0x7
+#define HV_EXT_MAX	0x80000008
+#define HV_SIGNATURE	0x40000000
+
+/* CPUID.1 bits hidden from guests (ECX, EDX). */
+#define HV_1_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
+			 BIT(12) | BIT(15) | BIT(21) | BIT(24) | BIT(26) |  \
+			 BIT(27) | BIT(28) | BIT(29))
+#define HV_1_EDX_HIDE	(BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) |   \
+			 BIT(29) | BIT(31))
+#define HV_1_ECX_HYPERVISOR	BIT(31)
+/* CPUID.7.0:EBX kept: FSGSBASE BMI1 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT SHA */
+#define HV_7_EBX_KEEP	(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) |       \
+			 BIT(19) | BIT(20) | BIT(23) | BIT(29))
+#define HV_81_ECX_SVM	BIT(2)
+#define HV_87_EDX_KEEP	BIT(8)			/* invariant TSC */
+
+static void hv_leaf(struct kvm_cpuid_entry2 *e, u32 fn, u32 idx, u32 flags)
+{
+	memset(e, 0, sizeof(*e));
+	e->function = fn;
+	e->index = idx;
+	e->flags = flags;
+	cpuid_count(fn, idx, &e->eax, &e->ebx, &e->ecx, &e->edx);
+}
+
+/* Fill up to max entries; returns how many, or -E2BIG if max is short. */
+static int hv_supported_cpuid(struct kvm_cpuid_entry2 *ent, int max)
+{
+	u32 fn, hmax = cpuid_eax(0), hext = cpuid_eax(0x80000000);
+	int n = 0;
+
+#define NEXT()	({ if (n >= max) return -E2BIG; &ent[n++]; })
+	for (fn = 0; fn <= min(hmax, (u32)HV_BASIC_MAX); fn++) {
+		struct kvm_cpuid_entry2 *e;
+
+		if (fn == 3 || fn == 5 || fn == 6)
+			continue;
+		e = NEXT();
+		hv_leaf(e, fn, 0, fn == 7 ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX : 0);
+		switch (fn) {
+		case 0:
+			e->eax = min(hmax, (u32)HV_BASIC_MAX);
+			break;
+		case 1:
+			e->ecx = (e->ecx & ~HV_1_ECX_HIDE) | HV_1_ECX_HYPERVISOR;
+			e->edx &= ~HV_1_EDX_HIDE;
+			break;
+		case 4:
+			/* deterministic cache parameters: real sub-leaves only */
+			e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+			while ((e->eax & 0x1f) && e->index < 8) {
+				u32 i = e->index + 1;
+
+				e = NEXT();
+				hv_leaf(e, 4, i, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+			}
+			break;
+		case 7:
+			e->eax = 0;
+			e->ebx &= HV_7_EBX_KEEP;
+			e->ecx = 0;
+			e->edx = 0;
+			break;
+		}
+	}
+
+	{
+		struct kvm_cpuid_entry2 *e = NEXT();
+
+		memset(e, 0, sizeof(*e));
+		e->function = HV_SIGNATURE;
+		e->eax = HV_SIGNATURE;
+		memcpy(&e->ebx, "hvmo", 4);
+		memcpy(&e->ecx, "dhvm", 4);
+		memcpy(&e->edx, "odhv", 4);
+	}
+
+	for (fn = 0x80000000; fn <= min(hext, (u32)HV_EXT_MAX); fn++) {
+		struct kvm_cpuid_entry2 *e = NEXT();
+
+		hv_leaf(e, fn, 0, 0);
+		switch (fn) {
+		case 0x80000000:
+			e->eax = min(hext, (u32)HV_EXT_MAX);
+			break;
+		case 0x80000001:
+			e->ecx &= ~HV_81_ECX_SVM;
+			break;
+		case 0x80000007:
+			e->eax = e->ebx = e->ecx = 0;
+			e->edx &= HV_87_EDX_KEEP;
+			break;
+		case 0x80000008:
+			e->ebx = e->ecx = e->edx = 0;
+			break;
+		}
+	}
+#undef NEXT
+	return n;
+}
+
+static long hv_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid)
+{
+	struct kvm_cpuid_entry2 *ent;
+	struct kvm_cpuid2 c;
+	int n;
+
+	if (copy_from_user(&c, ucpuid, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < 1)
+		return -E2BIG;
+	c.nent = min_t(u32, c.nent, X86_MAX_CPUID_ENTRIES);
+	ent = kvcalloc(c.nent, sizeof(*ent), GFP_KERNEL);
+	if (!ent)
+		return -ENOMEM;
+	n = hv_supported_cpuid(ent, c.nent);
+	if (n < 0)
+		goto out;
+	c.nent = n;
+	if (copy_to_user(ucpuid, &c, sizeof(c)) ||
+	    copy_to_user(ucpuid->entries, ent, n * sizeof(*ent)))
+		n = -EFAULT;
+out:
+	kvfree(ent);
+	return n < 0 ? n : 0;
+}
+
+/* System-fd ioctls of the x86 backends. */
+long x86_dev_ioctl(unsigned int ioctl, unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_SUPPORTED_CPUID:
+		return hv_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return x86_msr_index_list((void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
+{
+	struct kvm_cpuid_entry2 *ent = NULL;
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, ucpuid, sizeof(c)))
+		return -EFAULT;
+	if (c.nent > X86_MAX_CPUID_ENTRIES) {
+		hvmod_reject("KVM_SET_CPUID2: %u entries, at most %d",
+			     c.nent, X86_MAX_CPUID_ENTRIES);
+		return -E2BIG;
+	}
+	if (c.nent) {
+		ent = vmemdup_user(ucpuid->entries, c.nent * sizeof(*ent));
+		if (IS_ERR(ent))
+			return PTR_ERR(ent);
+	}
+	kvfree(x->cpuid);
+	x->cpuid = ent;
+	x->cpuid_nent = c.nent;
+	return 0;
+}
+
+int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, ucpuid, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < x->cpuid_nent) {
+		c.nent = x->cpuid_nent;
+		return copy_to_user(ucpuid, &c, sizeof(c)) ? -EFAULT : -E2BIG;
+	}
+	c.nent = x->cpuid_nent;
+	if (copy_to_user(ucpuid, &c, sizeof(c)) ||
+	    copy_to_user(ucpuid->entries, x->cpuid,
+			 x->cpuid_nent * sizeof(*x->cpuid)))
+		return -EFAULT;
+	return 0;
+}
+
+/* A guest CPUID: the vCPU's table entry, or zeros if it has none. */
+void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
+{
+	const struct kvm_cpuid_entry2 *e;
+	u32 i;
+
+	out[0] = out[1] = out[2] = out[3] = 0;
+	for (i = 0; i < x->cpuid_nent; i++) {
+		e = &x->cpuid[i];
+		if (e->function != fn)
+			continue;
+		if ((e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) &&
+		    e->index != idx)
+			continue;
+		out[0] = e->eax;
+		out[1] = e->ebx;
+		out[2] = e->ecx;
+		out[3] = e->edx;
+		return;
+	}
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MSRs hvmod emulates for x86 guests and exposes through
+ * KVM_GET/SET_MSRS.  Guest RDMSR/WRMSR of anything else gets #GP.
+ *   held by the backend (VMCB/VMCS): EFER, STAR, LSTAR, CSTAR, SFMASK,
+ *     KERNEL_GS_BASE, FS_BASE, GS_BASE, TSC, SYSENTER_CS/ESP/EIP, PAT
+ *   held here: APIC_BASE, MISC_ENABLE
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/msr-index.h>
+#include "x86.h"
+
+static const u32 x86_msrs[] = {
+	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_TSC,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+};
+
+int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		u32 index, u64 *data)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		*data = x->apic_base;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = x->misc_enable;
+		return 0;
+	default:
+		return ops->get_msr(vcpu, index, data);
+	}
+}
+
+int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		u32 index, u64 data)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+
+	switch (index) {
+	case MSR_IA32_APICBASE:
+		/* reserved: bits 0-7, bit 9, and above the address width */
+		if ((data & 0x2ff) ||
+		    data >> boot_cpu_data.x86_phys_bits)
+			return -EINVAL;
+		x->apic_base = data;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		x->misc_enable = data;
+		return 0;
+	default:
+		return ops->set_msr(vcpu, index, data);
+	}
+}
+
+/* As KVM: process entries in order, return how many succeeded. */
+long x86_msrs_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    bool set, struct kvm_msrs __user *umsrs)
+{
+	struct kvm_msr_entry *ent;
+	struct kvm_msrs m;
+	u32 i;
+	long r;
+
+	if (copy_from_user(&m, umsrs, sizeof(m)))
+		return -EFAULT;
+	if (m.nmsrs >= X86_MAX_IO_MSRS) {
+		hvmod_reject("KVM_%s_MSRS: %u entries, at most %d",
+			     set ? "SET" : "GET", m.nmsrs, X86_MAX_IO_MSRS - 1);
+		return -E2BIG;
+	}
+	ent = memdup_user(umsrs->entries, m.nmsrs * sizeof(*ent));
+	if (IS_ERR(ent))
+		return PTR_ERR(ent);
+	for (i = 0; i < m.nmsrs; i++) {
+		if (set ? x86_set_msr(vcpu, ops, ent[i].index, ent[i].data) :
+			  x86_get_msr(vcpu, ops, ent[i].index, &ent[i].data))
+			break;
+	}
+	r = i;
+	if (!set && copy_to_user(umsrs->entries, ent, i * sizeof(*ent)))
+		r = -EFAULT;
+	kfree(ent);
+	return r;
+}
+
+long x86_msr_index_list(struct kvm_msr_list __user *ulist)
+{
+	struct kvm_msr_list l;
+	u32 n = ARRAY_SIZE(x86_msrs);
+
+	if (copy_from_user(&l, ulist, sizeof(l)))
+		return -EFAULT;
+	if (copy_to_user(&ulist->nmsrs, &n, sizeof(n)))
+		return -EFAULT;
+	if (l.nmsrs < n)
+		return -E2BIG;
+	return copy_to_user(ulist->indices, x86_msrs, sizeof(x86_msrs)) ?
+	       -EFAULT : 0;
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The KVM x86 vCPU register ABI, shared by SVM and VMX: GET/SET_REGS,
+ * GET/SET_SREGS (with KVM's validity rules), GET/SET_FPU, CPUID2, MSRS,
+ * GET_TSC_KHZ, and the guest FPU that is swapped in for KVM_RUN.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/processor-flags.h>
+#include <asm/msr-index.h>
+#include <asm/tsc.h>
+#include "x86.h"
+
+int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
+{
+	if (!fpu_alloc_guest_fpstate(&x->fpu))
+		return -ENOMEM;
+	/* As KVM: xAPIC enabled at the architectural base; vCPU 0 is the BSP. */
+	x->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
+	x->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
+			 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
+	x->pending_irq = -1;
+	return 0;
+}
+
+void x86_vcpu_destroy(struct x86_vcpu *x)
+{
+	if (x->fpu.fpstate)
+		fpu_free_guest_fpstate(&x->fpu);
+	kfree(x->cpuid);
+	x->cpuid = NULL;
+}
+
+/* KVM_RUN keeps the guest's FPU in the registers (and the task's fpstate). */
+void x86_vcpu_load(struct x86_vcpu *x)
+{
+	fpu_swap_kvm_fpstate(&x->fpu, true);
+}
+
+void x86_vcpu_put(struct x86_vcpu *x)
+{
+	fpu_swap_kvm_fpstate(&x->fpu, false);
+}
+
+/* The data of an IN that userspace completed, into RAX as the CPU would. */
+void x86_complete_pio_in(struct x86_vcpu *x, const void *data)
+{
+	unsigned long *rax = &x->gpr[X86_RAX];
+
+	switch (x->pio_in_size) {
+	case 1:
+		*rax = (*rax & ~0xffUL) | *(const u8 *)data;
+		break;
+	case 2:
+		*rax = (*rax & ~0xffffUL) | *(const u16 *)data;
+		break;
+	case 4:
+		*rax = *(const u32 *)data;	/* 32-bit writes zero-extend */
+		break;
+	}
+	x->pio_in_size = 0;
+}
+
+static void x86_get_regs(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			 struct kvm_regs *r)
+{
+	const unsigned long *g = to_x86(vcpu)->gpr;
+
+	r->rax = g[X86_RAX]; r->rbx = g[X86_RBX];
+	r->rcx = g[X86_RCX]; r->rdx = g[X86_RDX];
+	r->rsi = g[X86_RSI]; r->rdi = g[X86_RDI];
+	r->rsp = g[X86_RSP]; r->rbp = g[X86_RBP];
+	r->r8 = g[X86_R8];   r->r9 = g[X86_R9];
+	r->r10 = g[X86_R10]; r->r11 = g[X86_R11];
+	r->r12 = g[X86_R12]; r->r13 = g[X86_R13];
+	r->r14 = g[X86_R14]; r->r15 = g[X86_R15];
+	r->rip = ops->get_rip(vcpu);
+	r->rflags = ops->get_rflags(vcpu);
+}
+
+static void x86_set_regs(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			 const struct kvm_regs *r)
+{
+	unsigned long *g = to_x86(vcpu)->gpr;
+
+	g[X86_RAX] = r->rax; g[X86_RBX] = r->rbx;
+	g[X86_RCX] = r->rcx; g[X86_RDX] = r->rdx;
+	g[X86_RSI] = r->rsi; g[X86_RDI] = r->rdi;
+	g[X86_RSP] = r->rsp; g[X86_RBP] = r->rbp;
+	g[X86_R8] = r->r8;   g[X86_R9] = r->r9;
+	g[X86_R10] = r->r10; g[X86_R11] = r->r11;
+	g[X86_R12] = r->r12; g[X86_R13] = r->r13;
+	g[X86_R14] = r->r14; g[X86_R15] = r->r15;
+	ops->set_rip(vcpu, r->rip);
+	/* bit 1 is always set, as KVM does */
+	ops->set_rflags(vcpu, r->rflags | X86_EFLAGS_FIXED);
+}
+
+/* KVM's rules (kvm_is_valid_sregs): reject what the CPU could not hold. */
+static int x86_check_sregs(const struct kvm_sregs *s)
+{
+	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
+	const u64 cr4_ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD |
+			   X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |
+			   X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |
+			   X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+			   X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_SMEP |
+			   X86_CR4_SMAP;
+
+	if (s->cr0 >> 32 || ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)) ||
+	    ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))) {
+		hvmod_reject("KVM_SET_SREGS: invalid CR0 0x%llx", s->cr0);
+		return -EINVAL;
+	}
+	if (s->cr4 & ~cr4_ok) {
+		hvmod_reject("KVM_SET_SREGS: CR4 0x%llx has reserved or unsupported bits",
+			     s->cr4);
+		return -EINVAL;
+	}
+	if (s->efer & ~efer_ok) {
+		hvmod_reject("KVM_SET_SREGS: EFER 0x%llx has reserved or unsupported bits",
+			     s->efer);
+		return -EINVAL;
+	}
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA)) {
+			hvmod_reject("KVM_SET_SREGS: long mode needs CR4.PAE and EFER.LMA");
+			return -EINVAL;
+		}
+		if (s->cr3 >> boot_cpu_data.x86_phys_bits) {
+			hvmod_reject("KVM_SET_SREGS: CR3 0x%llx beyond the physical address width",
+				     s->cr3);
+			return -EINVAL;
+		}
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
+		hvmod_reject("KVM_SET_SREGS: EFER.LMA or CS.L outside long mode");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* struct kvm_fpu is the legacy FXSAVE image, as KVM fills it. */
+static void x86_get_fpu(struct x86_vcpu *x, struct kvm_fpu *f)
+{
+	const struct fxregs_state *fx = &x->fpu.fpstate->regs.fxsave;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->fpr, fx->st_space, 128);
+	f->fcw = fx->cwd;
+	f->fsw = fx->swd;
+	f->ftwx = fx->twd;
+	f->last_opcode = fx->fop;
+	f->last_ip = fx->rip;
+	f->last_dp = fx->rdp;
+	memcpy(f->xmm, fx->xmm_space, sizeof(f->xmm));
+	f->mxcsr = fx->mxcsr;
+}
+
+static void x86_set_fpu(struct x86_vcpu *x, const struct kvm_fpu *f)
+{
+	struct fxregs_state *fx = &x->fpu.fpstate->regs.fxsave;
+
+	memcpy(fx->st_space, f->fpr, 128);
+	fx->cwd = f->fcw;
+	fx->swd = f->fsw;
+	fx->twd = f->ftwx;
+	fx->fop = f->last_opcode;
+	fx->rip = f->last_ip;
+	fx->rdp = f->last_dp;
+	memcpy(fx->xmm_space, f->xmm, sizeof(f->xmm));
+	fx->mxcsr = f->mxcsr;
+}
+
+long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    unsigned int ioctl, unsigned long arg)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	void __user *argp = (void __user *)arg;
+	union {
+		struct kvm_regs regs;
+		struct kvm_sregs sregs;
+		struct kvm_fpu fpu;
+		struct kvm_interrupt irq;
+	} u;
+	long r;
+
+	switch (ioctl) {
+	case KVM_GET_REGS:
+		x86_get_regs(vcpu, ops, &u.regs);
+		return copy_to_user(argp, &u.regs, sizeof(u.regs)) ? -EFAULT : 0;
+	case KVM_SET_REGS:
+		if (copy_from_user(&u.regs, argp, sizeof(u.regs)))
+			return -EFAULT;
+		x86_set_regs(vcpu, ops, &u.regs);
+		return 0;
+	case KVM_GET_SREGS:
+		memset(&u.sregs, 0, sizeof(u.sregs));
+		ops->get_sregs(vcpu, &u.sregs);
+		u.sregs.apic_base = x->apic_base;
+		if (x->pending_irq >= 0)
+			__set_bit(x->pending_irq,
+				  (unsigned long *)u.sregs.interrupt_bitmap);
+		return copy_to_user(argp, &u.sregs, sizeof(u.sregs)) ?
+		       -EFAULT : 0;
+	case KVM_SET_SREGS:
+		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
+			return -EFAULT;
+		r = x86_check_sregs(&u.sregs);
+		if (r)
+			return r;
+		ops->set_sregs(vcpu, &u.sregs);
+		x->apic_base = u.sregs.apic_base;
+		return 0;
+	case KVM_GET_FPU:
+		x86_get_fpu(x, &u.fpu);
+		return copy_to_user(argp, &u.fpu, sizeof(u.fpu)) ? -EFAULT : 0;
+	case KVM_SET_FPU:
+		if (copy_from_user(&u.fpu, argp, sizeof(u.fpu)))
+			return -EFAULT;
+		/* reserved MXCSR bits would fault when the state is loaded */
+		if (u.fpu.mxcsr >> 16) {
+			hvmod_reject("KVM_SET_FPU: MXCSR 0x%x has reserved bits",
+				     u.fpu.mxcsr);
+			return -EINVAL;
+		}
+		x86_set_fpu(x, &u.fpu);
+		return 0;
+	case KVM_SET_CPUID2:
+		return x86_set_cpuid2(x, argp);
+	case KVM_GET_CPUID2:
+		return x86_get_cpuid2(x, argp);
+	case KVM_GET_MSRS:
+		return x86_msrs_ioctl(vcpu, ops, false, argp);
+	case KVM_SET_MSRS:
+		return x86_msrs_ioctl(vcpu, ops, true, argp);
+	case KVM_GET_TSC_KHZ:
+		return tsc_khz;
+	case KVM_INTERRUPT:
+		if (copy_from_user(&u.irq, argp, sizeof(u.irq)))
+			return -EFAULT;
+		if (u.irq.irq >= 256) {
+			hvmod_reject("KVM_INTERRUPT: vector %u out of range",
+				     u.irq.irq);
+			return -EINVAL;
+		}
+		if (x->pending_irq >= 0) {
+			hvmod_reject("KVM_INTERRUPT: vector %d still pending",
+				     x->pending_irq);
+			return -EEXIST;
+		}
+		x->pending_irq = u.irq.irq;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}

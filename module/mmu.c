@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest RAM on stage-2 faults: a fault inside a memory slot pins the
+ * backing user page and maps it; the page stays pinned until the slot is
+ * deleted or moved, or the VM is destroyed.  Callers hold vm->s2_sem:
+ * readers (vCPUs) fault pages in, writers (slot changes) unmap.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include "hvmod.h"
+
+static struct hvmod_slot *hvmod_slot_find(struct hvmod_vm *vm, u64 gpa)
+{
+	struct hvmod_slot *s;
+	int i;
+
+	for (i = 0; i < HVMOD_MAX_SLOTS; i++) {
+		s = &vm->slots[i];
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+bool hvmod_gpa_is_ram(struct hvmod_vm *vm, u64 gpa)
+{
+	return hvmod_slot_find(vm, gpa);
+}
+
+/* Release of a leaf that mapped a pinned guest page. */
+void hvmod_s2_release_pinned(phys_addr_t pa, unsigned int level,
+			     unsigned int prot)
+{
+	unsigned long n = 1UL << (9 * level), i;
+
+	for (i = 0; i < n; i++)
+		unpin_user_page(pfn_to_page(PHYS_PFN(pa) + i));
+	hvmod_count_add(HVMOD_CNT_PINNED, -(long)n);
+}
+
+/*
+ * Returns 1 when gpa is now mapped, 0 when it is outside every slot
+ * (MMIO), -EFAULT for a write to memory userspace mapped read-only (or
+ * not at all).
+ */
+int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write)
+{
+	struct hvmod_slot *slot = hvmod_slot_find(vm, gpa);
+	unsigned int prot = HVMOD_S2_R | HVMOD_S2_W | HVMOD_S2_X;
+	unsigned int level;
+	unsigned long uaddr;
+	struct page *page;
+	u64 pte;
+	int r;
+
+	if (!slot)
+		return 0;
+	gpa &= PAGE_MASK;
+	uaddr = slot->uaddr + (gpa - slot->gpa);
+
+	pte = hvmod_s2_lookup(&vm->s2, gpa, &level);
+	if (pte) {
+		/* Mapped already: by another vCPU, or read-only on a write. */
+		if (write && !(vm->s2.fmt->pte_prot(pte) & HVMOD_S2_W))
+			return -EFAULT;
+		return 1;
+	}
+
+	r = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	if (r != 1) {
+		if (write)
+			return -EFAULT;
+		prot &= ~HVMOD_S2_W;
+		r = pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM, &page);
+		if (r != 1)
+			return -EFAULT;
+	}
+	r = hvmod_s2_map(&vm->s2, gpa, page_to_phys(page), 0, prot);
+	if (r) {
+		unpin_user_page(page);
+		return r == -EEXIST ? 1 : r;
+	}
+	hvmod_count_add(HVMOD_CNT_PINNED, 1);
+	return 1;
+}
+
+/* Drop a guest range from stage-2; vCPUs flush their TLB before reentry. */
+void hvmod_s2_zap(struct hvmod_vm *vm, u64 gpa, u64 size)
+{
+	if (!vm->s2.root)
+		return;
+	if (hvmod_s2_unmap(&vm->s2, gpa, size, hvmod_s2_release_pinned))
+		atomic64_inc(&vm->tlb_gen);
+}

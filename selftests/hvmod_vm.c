@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_CREATE_VM and KVM_CREATE_VCPU rules, the 64-VM limit, ioctls the VM
+ * and vCPU fds do not know, and the live-object counts of HVMOD_GET_INFO
+ * (lazy per-CPU enable: cpus_enabled is non-zero only while a VM exists).
+ * Needs hvmod loaded and idle.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "hvmod_util.h"
+
+#define NR_TESTS	42
+
+static int sysfd;
+
+static struct hvmod_counts counts(void)
+{
+	struct hvmod_info info;
+
+	if (hv_get_info(sysfd, &info))
+		tap_diag("HVMOD_GET_INFO: %s", hv_errname(errno));
+	return info.counts;
+}
+
+/* One TAP line checking vms, vcpus and cpus_enabled. */
+static void expect_counts(long long vms, long long vcpus, long long cpus,
+			  const char *what)
+{
+	struct hvmod_counts c = counts();
+	bool ok = c.vms == (__u64)vms && c.vcpus == (__u64)vcpus &&
+		  c.cpus_enabled == (__u64)cpus;
+
+	if (!tap_result(ok, "%s: counts.vms = %lld, counts.vcpus = %lld, counts.cpus_enabled = %lld",
+			what, vms, vcpus, cpus)) {
+		tap_diag("expected vms=%lld vcpus=%lld cpus_enabled=%lld", vms,
+			 vcpus, cpus);
+		hv_diag_counts(&c);
+	}
+}
+
+static void expect_idle(const char *what)
+{
+	struct hvmod_counts c = counts();
+
+	hv_expect_idle(&c, "%s", what);
+}
+
+static void test_create_vm(int cpus)
+{
+	int vm;
+
+	expect_idle("at start: all counts 0 (no VM: CPUs not enabled)");
+	vm = hv_create_vm(sysfd);
+	hv_check(vm, 0, "KVM_CREATE_VM(0) returns a fd");
+	expect_counts(1, 0, cpus, "one VM");
+	hv_check(ioctl(sysfd, KVM_CREATE_VM, 1UL), EINVAL,
+		 "KVM_CREATE_VM(1) -> EINVAL");
+	hv_check(ioctl(sysfd, KVM_CREATE_VM, 2UL), EINVAL,
+		 "KVM_CREATE_VM(2) -> EINVAL");
+	hv_check(ioctl(sysfd, KVM_CREATE_VM, 0xffffffffUL), EINVAL,
+		 "KVM_CREATE_VM(0xffffffff) -> EINVAL");
+	hv_check(ioctl(sysfd, KVM_CREATE_VM, -1UL), EINVAL,
+		 "KVM_CREATE_VM(-1UL) -> EINVAL");
+	expect_counts(1, 0, cpus, "after the rejected KVM_CREATE_VM calls");
+	close(vm);
+	expect_idle("VM closed: all counts 0 (CPUs disabled again)");
+}
+
+static void test_unknown(int vm, int vcpu)
+{
+	static const struct {
+		const char *name;
+		unsigned long req;
+	} vm_unknown[] = {
+		{ "KVM_GET_API_VERSION", KVM_GET_API_VERSION },
+		{ "KVM_CREATE_VM", KVM_CREATE_VM },
+		{ "KVM_GET_VCPU_MMAP_SIZE", KVM_GET_VCPU_MMAP_SIZE },
+		{ "KVM_RUN", KVM_RUN },
+		{ "HVMOD_GET_INFO", HVMOD_GET_INFO },
+		{ "_IO(0xAE, 0xff)", HV_IOCTL_UNKNOWN_KVM },
+		{ "_IO(0xB8, 0x7f)", HV_IOCTL_UNKNOWN_HVMOD },
+	}, vcpu_unknown[] = {
+		{ "_IO(0xAE, 0xff)", HV_IOCTL_UNKNOWN_KVM },
+		{ "_IO(0xB8, 0x7f)", HV_IOCTL_UNKNOWN_HVMOD },
+		{ "HVMOD_GET_INFO", HVMOD_GET_INFO },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(vm_unknown) / sizeof(vm_unknown[0]); i++)
+		hv_check(ioctl(vm, vm_unknown[i].req, 0UL), ENOTTY,
+			 "VM fd: %s -> ENOTTY", vm_unknown[i].name);
+	for (i = 0; i < sizeof(vcpu_unknown) / sizeof(vcpu_unknown[0]); i++)
+		hv_check(ioctl(vcpu, vcpu_unknown[i].req, 0UL), ENOTTY,
+			 "vCPU fd: %s -> ENOTTY", vcpu_unknown[i].name);
+}
+
+static void test_create_vcpu(int cpus)
+{
+	int vm, vm2, vcpu[HVMOD_MAX_VCPUS], other, id, bad = -1;
+	struct hvmod_counts c;
+
+	vm = hv_create_vm(sysfd);
+	if (vm < 0)
+		tap_bail("KVM_CREATE_VM: %s", hv_errname(errno));
+	vcpu[0] = hv_create_vcpu(vm, 0);
+	hv_check(vcpu[0], 0, "KVM_CREATE_VCPU(0) returns a fd");
+	c = counts();
+	hv_expect_eq(c.vcpus, 1, "one vCPU: counts.vcpus = 1");
+	if (!tap_result(c.ctl_pages > 0, "one vCPU: counts.ctl_pages > 0"))
+		hv_diag_counts(&c);
+	hv_check(hv_create_vcpu(vm, 0), EEXIST, "KVM_CREATE_VCPU(0) again -> EEXIST");
+	hv_check(hv_create_vcpu(vm, 64), EINVAL, "KVM_CREATE_VCPU(64) -> EINVAL");
+	hv_check(hv_create_vcpu(vm, 65), EINVAL, "KVM_CREATE_VCPU(65) -> EINVAL");
+	hv_check(hv_create_vcpu(vm, -1UL), EINVAL, "KVM_CREATE_VCPU(-1UL) -> EINVAL");
+	hv_check(hv_create_vcpu(vm, (1UL << 32) + 1), EINVAL,
+		 "KVM_CREATE_VCPU(0x100000001) -> EINVAL (no truncation to 1)");
+	expect_counts(1, 1, cpus, "after the rejected KVM_CREATE_VCPU calls");
+
+	test_unknown(vm, vcpu[0]);
+
+	for (id = 1; id < HVMOD_MAX_VCPUS; id++) {
+		vcpu[id] = hv_create_vcpu(vm, id);
+		if (vcpu[id] < 0 && bad < 0) {
+			bad = id;
+			tap_diag("KVM_CREATE_VCPU(%d): %s", id, hv_errname(errno));
+		}
+	}
+	tap_result(bad < 0, "KVM_CREATE_VCPU(1..63) all return a fd");
+	expect_counts(1, 64, cpus, "64 vCPUs");
+	hv_check(hv_create_vcpu(vm, 63), EEXIST, "KVM_CREATE_VCPU(63) again -> EEXIST");
+
+	vm2 = hv_create_vm(sysfd);
+	other = vm2 < 0 ? -1 : hv_create_vcpu(vm2, 0);
+	hv_check(other, 0, "second VM: KVM_CREATE_VCPU(0) returns a fd (ids are per VM)");
+	expect_counts(2, 65, cpus, "two VMs");
+	if (other >= 0)
+		close(other);
+	if (vm2 >= 0)
+		close(vm2);
+	expect_counts(1, 64, cpus, "second VM closed");
+
+	for (id = 0; id < HVMOD_MAX_VCPUS; id++)
+		if (vcpu[id] >= 0)
+			close(vcpu[id]);
+	close(vm);
+	expect_idle("everything closed: all counts 0");
+}
+
+static void test_vm_limit(int cpus)
+{
+	int vm[HVMOD_MAX_VMS], i, bad = -1, extra;
+
+	for (i = 0; i < HVMOD_MAX_VMS; i++) {
+		vm[i] = hv_create_vm(sysfd);
+		if (vm[i] < 0 && bad < 0) {
+			bad = i;
+			tap_diag("VM %d: KVM_CREATE_VM: %s", i + 1, hv_errname(errno));
+		}
+	}
+	tap_result(bad < 0, "64 VMs created");
+	expect_counts(HVMOD_MAX_VMS, 0, cpus, "64 VMs");
+	extra = hv_create_vm(sysfd);
+	hv_check(extra, ENOSPC, "65th KVM_CREATE_VM -> ENOSPC");
+	if (extra >= 0)
+		close(extra);
+	expect_counts(HVMOD_MAX_VMS, 0, cpus, "after the 65th VM was refused");
+	close(vm[17]);
+	vm[17] = hv_create_vm(sysfd);
+	hv_check(vm[17], 0, "one of 64 VMs closed: KVM_CREATE_VM succeeds again");
+	hv_check(hv_create_vm(sysfd), ENOSPC, "65th KVM_CREATE_VM again -> ENOSPC");
+	for (i = 0; i < HVMOD_MAX_VMS; i++)
+		if (vm[i] >= 0)
+			close(vm[i]);
+	expect_idle("all 64 VMs closed: all counts 0");
+}
+
+int main(void)
+{
+	int cpus;
+
+	sysfd = hv_open_or_skip();
+	cpus = hv_online_cpus();
+	tap_plan(NR_TESTS);
+	tap_diag("%d online CPUs", cpus);
+	test_create_vm(cpus);
+	test_create_vcpu(cpus);
+	test_vm_limit(cpus);
+	close(sysfd);
+	return tap_finish();
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The KVM capabilities `hvctl info` asks about, by name. */
+#include <linux/kvm.h>
+#include "hvctl.h"
+
+#define CAP(x) { #x, x }
+
+const struct hvctl_cap hvctl_caps[] = {
+	CAP(KVM_CAP_USER_MEMORY),
+	CAP(KVM_CAP_DESTROY_MEMORY_REGION_WORKS),
+	CAP(KVM_CAP_JOIN_MEMORY_REGIONS_WORKS),
+	CAP(KVM_CAP_CHECK_EXTENSION_VM),
+	CAP(KVM_CAP_NR_VCPUS),
+	CAP(KVM_CAP_MAX_VCPUS),
+	CAP(KVM_CAP_MAX_VCPU_ID),
+	CAP(KVM_CAP_NR_MEMSLOTS),
+	CAP(KVM_CAP_IMMEDIATE_EXIT),
+	CAP(KVM_CAP_EXT_CPUID),
+	CAP(KVM_CAP_GET_TSC_KHZ),
+	CAP(KVM_CAP_HLT),
+	CAP(KVM_CAP_SET_TSS_ADDR),
+	CAP(KVM_CAP_READONLY_MEM),
+	CAP(KVM_CAP_SYNC_MMU),
+	CAP(KVM_CAP_IRQCHIP),
+	CAP(KVM_CAP_IRQFD),
+	CAP(KVM_CAP_IOEVENTFD),
+	CAP(KVM_CAP_COALESCED_MMIO),
+	CAP(KVM_CAP_MULTI_ADDRESS_SPACE),
+	CAP(KVM_CAP_DIRTY_LOG_RING),
+	CAP(KVM_CAP_ONE_REG),
+	CAP(KVM_CAP_ARM_PSCI),
+};
+
+const unsigned int hvctl_nr_caps = sizeof(hvctl_caps) / sizeof(hvctl_caps[0]);

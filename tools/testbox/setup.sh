@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the hvmod test boxes need on a Debian 12 machine and
+# unpack the pinned box kernel into $BUILD/testbox/kernel.  Idempotent:
+# when everything is present it only checks (dpkg-query) and returns.
+#
+# The box kernel image is never installed into the host: its .deb is
+# fetched with "apt-get download" into $CACHE and unpacked with dpkg -x.
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+TOP=${TOP:-$(cd "$here/../.." && pwd)}
+KVER=${KVER:-$("$here/kver.sh")}
+BUILD=${BUILD:-$TOP/build}
+CACHE=${HVMOD_CACHE:-/var/cache/hvmod-testbox}
+KROOT=$BUILD/testbox/kernel
+
+pkgs="gcc make libc6-dev kmod pkg-config libkmod-dev dkms
+      linux-headers-$KVER cpio busybox-static qemu-system-x86
+      bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools
+      util-linux coreutils gzip"
+
+step() { echo "setup: $*"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get, dkms)"
+
+missing=
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	step "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null ||
+		die "apt-get update failed"
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing ||
+		die "apt-get install failed:$missing"
+else
+	step "packages present"
+fi
+
+# The box kernel image, matching linux-headers-$KVER exactly.
+mkdir -p "$CACHE"
+deb=$(ls "$CACHE"/linux-image-"$KVER"_*_amd64.deb 2>/dev/null | tail -n 1 || true)
+if [ -z "$deb" ]; then
+	step "downloading linux-image-$KVER into $CACHE"
+	(cd "$CACHE" &&
+	 apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER" ||
+	 { apt-get update -q >/dev/null &&
+	   apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER"; }) ||
+		die "cannot download linux-image-$KVER"
+	deb=$(ls "$CACHE"/linux-image-"$KVER"_*_amd64.deb | tail -n 1)
+else
+	step "box kernel package cached: $(basename "$deb")"
+fi
+
+stamp=$KROOT/.unpacked
+if [ "$(cat "$stamp" 2>/dev/null)" != "$(basename "$deb")" ] ||
+   [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
+	step "unpacking $(basename "$deb") into $KROOT"
+	rm -rf "$KROOT"
+	mkdir -p "$KROOT"
+	dpkg -x "$deb" "$KROOT" || die "dpkg -x $deb failed"
+	basename "$deb" >"$stamp"
+else
+	step "box kernel unpacked: $KROOT/boot/vmlinuz-$KVER"
+fi
+
+[ -d "/usr/src/linux-headers-$KVER" ] ||
+	die "/usr/src/linux-headers-$KVER missing"
+step "ok (kernel $KVER)"
