@@ -141,6 +141,8 @@ int hvmod_set_memory_region(struct hvmod_vm *vm,
 /* mmu.c: guest RAM through stage-2 */
 int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write);
 bool hvmod_gpa_is_ram(struct hvmod_vm *vm, u64 gpa);
+int hvmod_guest_rw(struct hvmod_vm *vm, u64 gpa, void *buf, size_t len,
+		   bool write);
 void hvmod_s2_zap(struct hvmod_vm *vm, u64 gpa, u64 size);
 void hvmod_s2_release_pinned(phys_addr_t pa, unsigned int level,
 			     unsigned int prot);

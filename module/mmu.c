@@ -9,6 +9,7 @@
 
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/uaccess.h>
 #include "hvmod.h"
 
 static struct hvmod_slot *hvmod_slot_find(struct hvmod_vm *vm, u64 gpa)
@@ -27,6 +28,34 @@ static struct hvmod_slot *hvmod_slot_find(struct hvmod_vm *vm, u64 gpa)
 bool hvmod_gpa_is_ram(struct hvmod_vm *vm, u64 gpa)
 {
 	return hvmod_slot_find(vm, gpa);
+}
+
+/*
+ * Copy guest RAM through the slot's user mapping: KVM_RUN runs in the
+ * VMM's process, so the host's own protections apply.  The range may
+ * span pages and slots; anything outside RAM fails with -EFAULT.
+ */
+int hvmod_guest_rw(struct hvmod_vm *vm, u64 gpa, void *buf, size_t len,
+		   bool write)
+{
+	struct hvmod_slot *s;
+	unsigned long uaddr;
+	size_t n;
+
+	while (len) {
+		s = hvmod_slot_find(vm, gpa);
+		if (!s)
+			return -EFAULT;
+		n = min_t(u64, len, s->gpa + s->size - gpa);
+		uaddr = s->uaddr + (gpa - s->gpa);
+		if (write ? copy_to_user((void __user *)uaddr, buf, n) :
+			    copy_from_user(buf, (void __user *)uaddr, n))
+			return -EFAULT;
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* Release of a leaf that mapped a pinned guest page. */

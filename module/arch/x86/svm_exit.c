@@ -124,8 +124,15 @@ static int svm_exit_io(struct hvmod_vcpu *vcpu)
 	u8 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 	bool in = info & SVM_IOIO_TYPE_MASK;
 
-	if (info & SVM_IOIO_STR_MASK)
-		return svm_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
+	if (info & SVM_IOIO_STR_MASK) {
+		u8 asize = (info & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT;
+
+		/* A16/A32/A64 bits; EXITINFO2 is the next RIP */
+		asize = asize == 4 ? 8 : asize == 2 ? 4 : 2;
+		return x86_emulate_string_io(vcpu, &svm_x86_ops, info >> 16,
+					     size, in, info & SVM_IOIO_REP_MASK,
+					     asize, c->exit_info_2);
+	}
 
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
@@ -198,8 +205,7 @@ static int svm_exit_npf(struct hvmod_vcpu *vcpu)
 	r = hvmod_s2_fault(vcpu->vm, gpa, err & PFERR_WRITE);
 	if (r)
 		return r;
-	/* Outside every memory slot: MMIO, decoded in a later step. */
-	return svm_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
+	return x86_emulate_mmio(vcpu, &svm_x86_ops, gpa);
 }
 
 int svm_handle_exit(struct hvmod_vcpu *vcpu)

@@ -315,9 +315,11 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	struct vmcb *vmcb = svm->vmcb;
 	unsigned long *gpr = svm->x.gpr;
 	u64 host_pa;
+	int r;
 
-	if (svm->x.pio_in_size)
-		x86_complete_pio_in(&svm->x, page_address(vcpu->pio_page));
+	r = x86_complete_userspace(vcpu, &svm_x86_ops);
+	if (r)
+		return r;
 	if (!svm_prepare_irq(vcpu))
 		return 0;
 

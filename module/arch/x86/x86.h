@@ -35,6 +35,19 @@ struct x86_vcpu {
 	u8 pio_in_size;
 	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
 	int pending_irq;
+	/* an MMIO read finished on the next run (x86_emulate.c) */
+	struct {
+		bool pending, rex, to_mem;
+		u8 reg, size, dsize, ext;
+		u64 next_rip, mem_gpa;
+	} mmio;
+	/* an INS finished on the next run */
+	struct {
+		bool pending, rep;
+		u8 size, asize;
+		unsigned int count;
+		u64 next_rip;
+	} pio_str;
 };
 
 static inline struct x86_vcpu *to_x86(struct hvmod_vcpu *vcpu)
@@ -67,6 +80,20 @@ void x86_vcpu_put(struct x86_vcpu *x);
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    unsigned int ioctl, unsigned long arg);
 void x86_complete_pio_in(struct x86_vcpu *x, const void *data);
+
+/* x86_mem.c: guest linear memory through the guest's page tables */
+int x86_linear_to_gpa(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s,
+		      u64 la, bool write, u64 *gpa);
+int x86_linear_rw(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s, u64 la,
+		  void *buf, size_t len, bool write);
+
+/* x86_emulate.c: 0 with an exit for userspace, > 0 handled */
+int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		     u64 gpa);
+int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			  u16 port, u8 size, bool in, bool rep, u8 asize,
+			  u64 next_rip);
+int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
 
 /* x86_cpuid.c */
 long x86_dev_ioctl(unsigned int ioctl, unsigned long arg);

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Just enough instruction emulation for exits that need a device model:
+ *  - MMIO: a stage-2 fault outside RAM.  The instruction at RIP is fetched
+ *    through the guest's page tables and decoded for the MOV, MOVZX,
+ *    MOVSX(D), MOVS and STOS forms of 1, 2, 4 and 8 bytes; the faulting
+ *    GPA comes from the hardware, so no effective address is computed.
+ *    Anything else is KVM_EXIT_INTERNAL_ERROR (emulation).
+ *  - string IO (INS/OUTS, REP): up to a page of data per exit.
+ * Reads finish on the next KVM_RUN, when userspace has filled the data.
+ * REP forms do one chunk per exit and leave RIP on the instruction until
+ * RCX reaches zero, so the guest simply executes it again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include "x86.h"
+
+enum x86_insn_kind {
+	INSN_LOAD,		/* reg <- mem (zero-extended if ext == 0) */
+	INSN_STORE,		/* mem <- reg */
+	INSN_STORE_IMM,		/* mem <- imm */
+	INSN_STOS,		/* ES:[rDI] <- rAX */
+	INSN_MOVS,		/* ES:[rDI] <- seg:[rSI] */
+};
+
+struct x86_insn {
+	enum x86_insn_kind kind;
+	u8 len;
+	u8 size;	/* memory operand size */
+	u8 dsize;	/* destination register size for loads */
+	u8 reg;		/* register operand (ModRM.reg with REX.R) */
+	u8 ext;		/* 0 mov, 1 zero-extend, 2 sign-extend */
+	u8 asize;	/* address size: 2, 4, 8 */
+	bool rex;
+	bool rep;
+	int seg;	/* segment override (VCPU_SREG order: es cs ss ds fs gs) */
+	u64 imm;
+};
+
+static u64 x86_fetch(const u8 *b, unsigned int n)
+{
+	u64 v = 0;
+
+	memcpy(&v, b, n);
+	return v;
+}
+
+/* Length of the ModRM addressing bytes at b; -1 for a register operand. */
+static int x86_modrm_len(const u8 *b, u8 asize)
+{
+	u8 mod = b[0] >> 6, rm = b[0] & 7;
+
+	if (mod == 3)
+		return -1;
+	if (asize == 2) {
+		if (mod == 1)
+			return 2;
+		return (mod == 2 || (mod == 0 && rm == 6)) ? 3 : 1;
+	}
+	if (rm == 4) {
+		int base5 = (b[1] & 7) == 5;
+
+		if (mod == 1)
+			return 3;
+		return (mod == 2 || base5) ? 6 : 2;
+	}
+	if (mod == 1)
+		return 2;
+	return (mod == 2 || rm == 5) ? 5 : 1;
+}
+
+static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
+		      struct x86_insn *in)
+{
+	u8 osize = def32 ? 4 : 2, rexb = 0;
+	unsigned int i = 0;
+	int m;
+
+	memset(in, 0, sizeof(*in));
+	in->seg = -1;
+	in->asize = mode64 ? 8 : osize;
+	for (; i < avail; i++) {
+		switch (b[i]) {
+		case 0x66: osize = def32 ? 2 : 4; continue;
+		case 0x67: in->asize = mode64 ? 4 : (def32 ? 2 : 4); continue;
+		case 0xf2: case 0xf3: in->rep = true; continue;
+		case 0xf0: continue;
+		case 0x26: in->seg = 0; continue;
+		case 0x2e: in->seg = 1; continue;
+		case 0x36: in->seg = 2; continue;
+		case 0x3e: in->seg = 3; continue;
+		case 0x64: in->seg = 4; continue;
+		case 0x65: in->seg = 5; continue;
+		}
+		break;
+	}
+	if (mode64 && i < avail && (b[i] & 0xf0) == 0x40) {
+		rexb = b[i++];
+		in->rex = true;
+		if (rexb & 8)
+			osize = 8;
+	}
+	if (i + 1 >= avail)
+		return -EINVAL;
+
+	in->size = osize;
+	switch (b[i]) {
+	case 0x88: in->size = 1; fallthrough;
+	case 0x89: in->kind = INSN_STORE; break;
+	case 0x8a: in->size = 1; fallthrough;
+	case 0x8b: in->kind = INSN_LOAD; break;
+	case 0xc6: in->size = 1; fallthrough;
+	case 0xc7: in->kind = INSN_STORE_IMM; break;
+	case 0x63:
+		if (!mode64 || osize != 8)
+			return -EINVAL;
+		in->kind = INSN_LOAD;
+		in->size = 4;
+		in->ext = 2;
+		break;
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+		/* MOV AL/rAX <-> moffs: the offset has the address size */
+		in->kind = (b[i] & 2) ? INSN_STORE : INSN_LOAD;
+		if (!(b[i] & 1))
+			in->size = 1;
+		in->dsize = in->size;
+		in->reg = 0;
+		in->len = i + 1 + in->asize;
+		return in->len <= avail ? 0 : -EINVAL;
+	case 0xaa: case 0xab: case 0xa4: case 0xa5:
+		in->kind = (b[i] >= 0xaa) ? INSN_STOS : INSN_MOVS;
+		if (!(b[i] & 1))
+			in->size = 1;
+		in->len = i + 1;
+		return 0;
+	case 0x0f:
+		i++;
+		if (i + 1 >= avail || (b[i] & 0xf6) != 0xb6)
+			return -EINVAL;
+		/* 0f b6/b7 movzx, 0f be/bf movsx */
+		in->kind = INSN_LOAD;
+		in->ext = (b[i] & 8) ? 2 : 1;
+		in->size = (b[i] & 1) ? 2 : 1;
+		break;
+	default:
+		return -EINVAL;
+	}
+	in->dsize = in->ext ? osize : in->size;
+	i++;
+	m = x86_modrm_len(&b[i], in->asize);
+	if (m < 0)
+		return -EINVAL;
+	in->reg = ((b[i] >> 3) & 7) | ((rexb & 4) << 1);
+	if (in->kind == INSN_STORE_IMM) {
+		unsigned int isz = min_t(unsigned int, in->size, 4);
+
+		if (in->reg & 7)
+			return -EINVAL;	/* c6/c7 /0 only */
+		if (i + m + isz > avail)
+			return -EINVAL;
+		in->imm = x86_fetch(&b[i + m], isz);
+		if (in->size == 8)
+			in->imm = (s64)(s32)in->imm;
+		m += isz;
+	}
+	in->len = i + m;
+	return in->len <= avail ? 0 : -EINVAL;
+}
+
+/* An 8-bit register operand without REX: 4..7 are AH, CH, DH, BH. */
+static u64 x86_get_reg(const struct x86_vcpu *x, u8 reg, u8 size, bool rex)
+{
+	if (size == 1 && !rex && reg >= 4 && reg < 8)
+		return (x->gpr[reg - 4] >> 8) & 0xff;
+	return x->gpr[reg];
+}
+
+static void x86_set_reg(struct x86_vcpu *x, u8 reg, u8 size, bool rex, u64 v)
+{
+	unsigned long *r = &x->gpr[reg];
+
+	switch (size) {
+	case 1:
+		if (!rex && reg >= 4 && reg < 8) {
+			r = &x->gpr[reg - 4];
+			*r = (*r & ~0xff00UL) | ((v & 0xff) << 8);
+		} else {
+			*r = (*r & ~0xffUL) | (v & 0xff);
+		}
+		break;
+	case 2:
+		*r = (*r & ~0xffffUL) | (v & 0xffff);
+		break;
+	case 4:
+		*r = (u32)v;
+		break;
+	default:
+		*r = v;
+	}
+}
+
+static u64 x86_seg_base(const struct kvm_sregs *s, int seg)
+{
+	const struct kvm_segment *t[] = { &s->es, &s->cs, &s->ss, &s->ds,
+					  &s->fs, &s->gs };
+	bool mode64 = (s->efer & EFER_LMA) && s->cs.l;
+
+	if (mode64 && seg < 4)
+		return 0;
+	return t[seg]->base;
+}
+
+static u64 x86_amask(u8 asize)
+{
+	return asize == 8 ? ~0ULL : (1ULL << (asize * 8)) - 1;
+}
+
+/*
+ * Step rSI/rDI (by n elements, down if DF) and rCX for a string
+ * instruction; true when it is finished (RIP may move past it).
+ */
+static bool x86_string_step(struct x86_vcpu *x, u64 rflags, u8 asize,
+			    bool rep, unsigned int n, u8 size, bool si, bool di)
+{
+	u64 mask = x86_amask(asize);
+	s64 d = (rflags & X86_EFLAGS_DF) ? -(s64)(n * size) : n * size;
+	unsigned long *g = x->gpr;
+
+	if (si)
+		g[X86_RSI] = (g[X86_RSI] & ~mask) | ((g[X86_RSI] + d) & mask);
+	if (di)
+		g[X86_RDI] = (g[X86_RDI] & ~mask) | ((g[X86_RDI] + d) & mask);
+	if (!rep)
+		return true;
+	g[X86_RCX] = (g[X86_RCX] & ~mask) | ((g[X86_RCX] - n) & mask);
+	return !(g[X86_RCX] & mask);
+}
+
+static int x86_emulation_failed(struct hvmod_vcpu *vcpu, u64 a, u64 b)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.ndata = 2;
+	run->internal.data[0] = a;
+	run->internal.data[1] = b;
+	return 0;
+}
+
+int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		     u64 gpa)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	struct kvm_run *run = vcpu->run;
+	u64 rip = ops->get_rip(vcpu), rflags = ops->get_rflags(vcpu);
+	u64 la, other_gpa, data = 0;
+	struct x86_insn in;
+	struct kvm_sregs s;
+	bool mode64, write, done = true;
+	u8 buf[15];
+	int n;
+
+	ops->get_sregs(vcpu, &s);
+	mode64 = (s.efer & EFER_LMA) && s.cs.l;
+	la = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
+	/* fetch what is there: the instruction may end before a page does */
+	for (n = sizeof(buf); n > 0; n--)
+		if (!x86_linear_rw(vcpu, &s, la, buf, n, false))
+			break;
+	if (!n || x86_decode(buf, n, mode64, mode64 || s.cs.db, &in))
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+
+	write = in.kind != INSN_LOAD;
+	switch (in.kind) {
+	case INSN_STORE:
+		data = x86_get_reg(x, in.reg, in.size, in.rex);
+		break;
+	case INSN_STORE_IMM:
+		data = in.imm;
+		break;
+	case INSN_STOS:
+		data = x->gpr[X86_RAX];
+		done = x86_string_step(x, rflags, in.asize, in.rep, 1, in.size,
+				       false, true);
+		break;
+	case INSN_MOVS: {
+		u64 src = x86_seg_base(&s, in.seg < 0 ? 3 : in.seg) +
+			  (x->gpr[X86_RSI] & x86_amask(in.asize));
+		u64 dst = x86_seg_base(&s, 0) +
+			  (x->gpr[X86_RDI] & x86_amask(in.asize));
+
+		/* One side is the MMIO page, the other must be RAM. */
+		if (!x86_linear_to_gpa(vcpu, &s, dst, true, &other_gpa) &&
+		    (other_gpa & PAGE_MASK) == (gpa & PAGE_MASK)) {
+			if (x86_linear_rw(vcpu, &s, src, &data, in.size, false))
+				return x86_emulation_failed(vcpu, rip, src);
+		} else if (!x86_linear_to_gpa(vcpu, &s, dst, true,
+					      &other_gpa) &&
+			   hvmod_gpa_is_ram(vcpu->vm, other_gpa)) {
+			write = false;
+			x->mmio.to_mem = true;
+			x->mmio.mem_gpa = other_gpa;
+		} else {
+			return x86_emulation_failed(vcpu, rip, dst);
+		}
+		done = x86_string_step(x, rflags, in.asize, in.rep, 1, in.size,
+				       true, true);
+		break;
+	}
+	case INSN_LOAD:
+		break;
+	}
+
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = in.size;
+	run->mmio.is_write = write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (write) {
+		memcpy(run->mmio.data, &data, in.size);
+		if (done)
+			ops->set_rip(vcpu, rip + in.len);
+		return 0;
+	}
+	/* a read: finished by x86_complete_userspace() on the next run */
+	x->mmio.pending = true;
+	x->mmio.reg = in.reg;
+	x->mmio.size = in.size;
+	x->mmio.dsize = in.dsize;
+	x->mmio.ext = in.ext;
+	x->mmio.rex = in.rex;
+	x->mmio.next_rip = done ? rip + in.len : rip;
+	return 0;
+}
+
+/*
+ * String IO: `port`, `size`, `in` from the exit; the address size, REP,
+ * next RIP from the exit as well where the hardware gives them.
+ */
+int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			  u16 port, u8 size, bool in, bool rep, u8 asize,
+			  u64 next_rip)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	struct kvm_run *run = vcpu->run;
+	u64 rip = ops->get_rip(vcpu), rflags = ops->get_rflags(vcpu);
+	u8 *page = page_address(vcpu->pio_page);
+	u64 mask = x86_amask(asize), la;
+	struct x86_insn pre = { .seg = -1 };
+	struct kvm_sregs s;
+	unsigned int n, i;
+	bool done;
+	s64 step;
+	u8 buf[15];
+
+	ops->get_sregs(vcpu, &s);
+	n = rep ? min_t(u64, x->gpr[X86_RCX] & mask, PAGE_SIZE / size) : 1;
+	if (!n) {
+		ops->set_rip(vcpu, next_rip);
+		return 1;
+	}
+	step = (rflags & X86_EFLAGS_DF) ? -(s64)size : size;
+
+	if (!in) {
+		bool mode64 = (s.efer & EFER_LMA) && s.cs.l;
+		u64 cla = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
+
+		/* OUTS honours a segment override: find it in the prefixes */
+		if (!x86_linear_rw(vcpu, &s, cla, buf, 1, false)) {
+			for (i = 0; i < sizeof(buf) &&
+			     !x86_linear_rw(vcpu, &s, cla + i, &buf[i], 1, false);
+			     i++) {
+				u8 b = buf[i];
+
+				if (b == 0x26 || b == 0x2e || b == 0x36 ||
+				    b == 0x3e)
+					pre.seg = (b >> 3) & 3;
+				else if (b == 0x64 || b == 0x65)
+					pre.seg = b - 0x60;
+				else if (b != 0x66 && b != 0x67 && b != 0xf2 &&
+					 b != 0xf3 && b != 0xf0)
+					break;
+			}
+		}
+		la = x86_seg_base(&s, pre.seg < 0 ? 3 : pre.seg);
+		for (i = 0; i < n; i++) {
+			u64 a = la + ((x->gpr[X86_RSI] + i * step) & mask);
+
+			if (x86_linear_rw(vcpu, &s, a, page + i * size, size,
+					  false))
+				return x86_emulation_failed(vcpu, rip, a);
+		}
+	} else {
+		x->pio_str.pending = true;
+		x->pio_str.count = n;
+		x->pio_str.size = size;
+		x->pio_str.asize = asize;
+		x->pio_str.rep = rep;
+		x->pio_str.next_rip = next_rip;
+	}
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = port;
+	run->io.count = n;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+	if (!in) {
+		done = x86_string_step(x, rflags, asize, rep, n, size, true,
+				       false);
+		ops->set_rip(vcpu, done ? next_rip : rip);
+	}
+	return 0;
+}
+
+/* Finish what the last exit left to userspace: IN data, MMIO reads. */
+int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	const u8 *page = page_address(vcpu->pio_page);
+	struct kvm_run *run = vcpu->run;
+	u64 v = 0;
+
+	if (x->pio_in_size)
+		x86_complete_pio_in(x, page);
+
+	if (x->mmio.pending) {
+		x->mmio.pending = false;
+		memcpy(&v, run->mmio.data, x->mmio.size);
+		if (x->mmio.to_mem) {
+			x->mmio.to_mem = false;
+			if (hvmod_guest_rw(vcpu->vm, x->mmio.mem_gpa, &v,
+					   x->mmio.size, true))
+				return -EFAULT;
+		} else {
+			if (x->mmio.ext == 2)
+				v = x->mmio.size == 1 ? (s64)(s8)v :
+				    x->mmio.size == 2 ? (s64)(s16)v :
+							(s64)(s32)v;
+			x86_set_reg(x, x->mmio.reg, x->mmio.dsize, x->mmio.rex,
+				    v);
+		}
+		ops->set_rip(vcpu, x->mmio.next_rip);
+	}
+
+	if (x->pio_str.pending) {
+		struct kvm_sregs s;
+		u64 mask = x86_amask(x->pio_str.asize);
+		u64 rflags = ops->get_rflags(vcpu);
+		s64 step = (rflags & X86_EFLAGS_DF) ? -(s64)x->pio_str.size :
+						      x->pio_str.size;
+		unsigned int i;
+		bool done;
+
+		x->pio_str.pending = false;
+		ops->get_sregs(vcpu, &s);
+		for (i = 0; i < x->pio_str.count; i++) {
+			u64 a = x86_seg_base(&s, 0) +
+				((x->gpr[X86_RDI] + i * step) & mask);
+
+			if (x86_linear_rw(vcpu, &s, a,
+					  (void *)page + i * x->pio_str.size,
+					  x->pio_str.size, true))
+				return -EFAULT;
+		}
+		done = x86_string_step(x, rflags, x->pio_str.asize,
+				       x->pio_str.rep, x->pio_str.count,
+				       x->pio_str.size, false, true);
+		if (done)
+			ops->set_rip(vcpu, x->pio_str.next_rip);
+	}
+	return 0;
+}
