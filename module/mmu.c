@@ -9,6 +9,7 @@
 
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "hvmod.h"
 
@@ -70,6 +71,54 @@ void hvmod_s2_release_pinned(phys_addr_t pa, unsigned int level,
 }
 
 /*
+ * Try to map the 1 GiB or 2 MiB block around gpa in one leaf.  That needs
+ * the slot to cover the aligned block, the guest and user addresses to
+ * be congruent modulo the block size, and the host pages behind it to be
+ * one physically contiguous, aligned run (a THP or hugetlb page).
+ * `first` is the already pinned page at gpa; true if the block is mapped.
+ */
+static bool hvmod_s2_map_huge(struct hvmod_vm *vm, struct hvmod_slot *slot,
+			      u64 gpa, struct page *first, unsigned int prot,
+			      unsigned int gup)
+{
+	unsigned int level, order = compound_order(compound_head(first));
+	unsigned long n, i, base_ua;
+	struct page **pages;
+	u64 sz, base;
+	long got;
+
+	for (level = 2; level >= 1; level--) {
+		sz = 1ULL << (PAGE_SHIFT + 9 * level);
+		base = gpa & ~(sz - 1);
+		if (order < 9 * level || base < slot->gpa ||
+		    base + sz > slot->gpa + slot->size ||
+		    (slot->uaddr - slot->gpa) & (sz - 1))
+			continue;
+		n = sz >> PAGE_SHIFT;
+		pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+		if (!pages)
+			return false;
+		base_ua = slot->uaddr + (base - slot->gpa);
+		got = pin_user_pages_fast(base_ua, n, gup, pages);
+		for (i = 1; got == n && i < n; i++)
+			if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
+				break;
+		if (got == n && i == n &&
+		    !(page_to_phys(pages[0]) & (sz - 1)) &&
+		    !hvmod_s2_map(&vm->s2, base, page_to_phys(pages[0]),
+				  level, prot)) {
+			hvmod_count_add(HVMOD_CNT_PINNED, n);
+			kvfree(pages);
+			return true;
+		}
+		if (got > 0)
+			unpin_user_pages(pages, got);
+		kvfree(pages);
+	}
+	return false;
+}
+
+/*
  * Returns 1 when gpa is now mapped, 0 when it is outside every slot
  * (MMIO), -EFAULT for a write to memory userspace mapped read-only (or
  * not at all).
@@ -78,6 +127,7 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write)
 {
 	struct hvmod_slot *slot = hvmod_slot_find(vm, gpa);
 	unsigned int prot = HVMOD_S2_R | HVMOD_S2_W | HVMOD_S2_X;
+	unsigned int gup = FOLL_WRITE | FOLL_LONGTERM;
 	unsigned int level;
 	unsigned long uaddr;
 	struct page *page;
@@ -97,14 +147,20 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write)
 		return 1;
 	}
 
-	r = pin_user_pages_fast(uaddr, 1, FOLL_WRITE | FOLL_LONGTERM, &page);
+	r = pin_user_pages_fast(uaddr, 1, gup, &page);
 	if (r != 1) {
 		if (write)
 			return -EFAULT;
 		prot &= ~HVMOD_S2_W;
-		r = pin_user_pages_fast(uaddr, 1, FOLL_LONGTERM, &page);
+		gup = FOLL_LONGTERM;
+		r = pin_user_pages_fast(uaddr, 1, gup, &page);
 		if (r != 1)
 			return -EFAULT;
+	}
+	if (PageCompound(page) &&
+	    hvmod_s2_map_huge(vm, slot, gpa, page, prot, gup)) {
+		unpin_user_page(page);	/* the block holds its own pins */
+		return 1;
 	}
 	r = hvmod_s2_map(&vm->s2, gpa, page_to_phys(page), 0, prot);
 	if (r) {

@@ -63,6 +63,8 @@ static int svm_probe(void)
 		pr_err("no ASIDs for guests (CPUID 0x8000000A:EBX < 2)\n");
 		return -ENODEV;
 	}
+	if (boot_cpu_has(X86_FEATURE_GBPAGES))
+		hvmod_svm_backend.features |= HVMOD_FEAT_HUGE_1G;
 	return 0;
 }
 
@@ -215,5 +217,6 @@ struct hvmod_backend hvmod_svm_backend = {
 	.dev_ioctl = x86_dev_ioctl,
 	.check_extension = svm_check_extension,
 	.s2 = &npt_format,
-	.features = HVMOD_FEAT_STAGE2 | HVMOD_FEAT_TAGGED_TLB | HVMOD_FEAT_RUN,
+	.features = HVMOD_FEAT_STAGE2 | HVMOD_FEAT_HUGE_2M |
+		    HVMOD_FEAT_TAGGED_TLB | HVMOD_FEAT_RUN,
 };

@@ -244,6 +244,12 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		r = 0;
 		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_AC:
+		svm_inject_exception(svm, X86_TRAP_AC, true, 0);
+		return 1;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
+		svm_inject_exception(svm, X86_TRAP_DB, false, 0);
+		return 1;
 	case SVM_EXIT_INVD:
 		svm_skip(svm, 2);	/* never let a guest drop host cache lines */
 		return 1;

@@ -11,6 +11,7 @@
 #include <asm/debugreg.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/traps.h>
 #include "svm.h"
 
 DECLARE_PER_CPU(struct page *, svm_host_area);
@@ -45,6 +46,13 @@ static void svm_init_vmcb(struct svm_vcpu *svm, struct hvmod_vm *vm)
 	/* Debug registers are not switched yet: keep the guest off them. */
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
 		vmcb_set_intercept(c, i);
+	/*
+	 * A guest looping on #AC or #DB would never leave the CPU (the
+	 * "benign exception" loops KVM also guards against): intercept both
+	 * and hand them back to the guest.
+	 */
+	vmcb_set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
+	vmcb_set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->int_ctl = V_INTR_MASKING_MASK;
