@@ -139,7 +139,7 @@ int hvmod_set_memory_region(struct hvmod_vm *vm,
 			    const struct kvm_userspace_memory_region *mem);
 
 /* mmu.c: guest RAM through stage-2 */
-int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write);
+int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present);
 bool hvmod_gpa_is_ram(struct hvmod_vm *vm, u64 gpa);
 int hvmod_guest_rw(struct hvmod_vm *vm, u64 gpa, void *buf, size_t len,
 		   bool write);

@@ -121,9 +121,10 @@ static bool hvmod_s2_map_huge(struct hvmod_vm *vm, struct hvmod_slot *slot,
 /*
  * Returns 1 when gpa is now mapped, 0 when it is outside every slot
  * (MMIO), -EFAULT for a write to memory userspace mapped read-only (or
- * not at all).
+ * not at all).  `present`: the hardware found a stage-2 entry (so this
+ * is a permission fault, or another vCPU mapped it meanwhile).
  */
-int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write)
+int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 {
 	struct hvmod_slot *slot = hvmod_slot_find(vm, gpa);
 	unsigned int prot = HVMOD_S2_R | HVMOD_S2_W | HVMOD_S2_X;
@@ -139,7 +140,8 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write)
 	gpa &= PAGE_MASK;
 	uaddr = slot->uaddr + (gpa - slot->gpa);
 
-	pte = hvmod_s2_lookup(&vm->s2, gpa, &level);
+	/* only a fault on a present entry needs to know what is there */
+	pte = present ? hvmod_s2_lookup(&vm->s2, gpa, &level) : 0;
 	if (pte) {
 		/* Mapped already: by another vCPU, or read-only on a write. */
 		if (write && !(vm->s2.fmt->pte_prot(pte) & HVMOD_S2_W))

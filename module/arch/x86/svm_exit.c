@@ -202,7 +202,8 @@ static int svm_exit_npf(struct hvmod_vcpu *vcpu)
 
 	if (err & PFERR_RSVD)
 		return svm_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
-	r = hvmod_s2_fault(vcpu->vm, gpa, err & PFERR_WRITE);
+	r = hvmod_s2_fault(vcpu->vm, gpa, err & PFERR_WRITE,
+			   err & PFERR_PRESENT);
 	if (r)
 		return r;
 	return x86_emulate_mmio(vcpu, &svm_x86_ops, gpa);
@@ -250,8 +251,9 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
 		svm_inject_exception(svm, X86_TRAP_DB, false, 0);
 		return 1;
-	case SVM_EXIT_INVD:
-		svm_skip(svm, 2);	/* never let a guest drop host cache lines */
+	case SVM_EXIT_INVD:	/* never let a guest drop host cache lines */
+	case SVM_EXIT_WBINVD:	/* nor stall the host flushing them */
+		svm_skip(svm, 2);
 		return 1;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMMCALL:
