@@ -53,6 +53,18 @@ static int hvmod_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * True if this CPU has virtualization on.  Backends check it with IRQs
+ * off right before entering a guest: a reboot (or this CPU going
+ * offline) turns it off by IPI, which cannot land between the check and
+ * the entry.
+ */
+bool hvmod_cpu_virt_on(void)
+{
+	lockdep_assert_irqs_disabled();
+	return this_cpu_read(hvmod_cpu_on);
+}
+
 /* Called for every new VM: the first one turns virtualization on. */
 int hvmod_virt_get(void)
 {

@@ -122,6 +122,7 @@ void hvmod_percpu_pages_free(struct page * __percpu *pages);
 
 /* cpu.c: lazy per-CPU enable, reboot safety */
 int hvmod_virt_get(void);
+bool hvmod_cpu_virt_on(void);
 void hvmod_virt_put(void);
 int hvmod_cpu_init(void);
 void hvmod_cpu_exit(void);

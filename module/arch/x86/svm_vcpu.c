@@ -337,6 +337,10 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	vmcb->control.clean = 0;
 
 	local_irq_disable();
+	if (!hvmod_cpu_virt_on()) {
+		local_irq_enable();
+		return -EIO;	/* rebooting: SVM is off */
+	}
 	vmcb->control.tlb_ctl =
 		npt_asid_prepare(&svm->asid,
 				 atomic64_read(&vcpu->vm->tlb_gen));
