@@ -207,43 +207,66 @@ static bool svm_pat_valid(u64 pat)
 	return true;
 }
 
+/* The MSRs that live in the VMCB save area, by index. */
+static u64 *svm_msr_field(struct vmcb_save_area *v, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		return &v->star;
+	case MSR_LSTAR:
+		return &v->lstar;
+	case MSR_CSTAR:
+		return &v->cstar;
+	case MSR_SYSCALL_MASK:
+		return &v->sfmask;
+	case MSR_KERNEL_GS_BASE:
+		return &v->kernel_gs_base;
+	case MSR_FS_BASE:
+		return &v->fs.base;
+	case MSR_GS_BASE:
+		return &v->gs.base;
+	case MSR_IA32_SYSENTER_CS:
+		return &v->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:
+		return &v->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:
+		return &v->sysenter_eip;
+	case MSR_IA32_CR_PAT:
+		return &v->g_pat;
+	default:
+		return NULL;
+	}
+}
+
 static int svm_get_msr(struct hvmod_vcpu *vcpu, u32 index, u64 *data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
-	struct vmcb_save_area *v = &vmcb->save;
+	u64 *field = svm_msr_field(&vmcb->save, index);
 
-	switch (index) {
-	case MSR_EFER:			*data = v->efer & ~EFER_SVME; break;
-	case MSR_STAR:			*data = v->star; break;
-	case MSR_LSTAR:			*data = v->lstar; break;
-	case MSR_CSTAR:			*data = v->cstar; break;
-	case MSR_SYSCALL_MASK:		*data = v->sfmask; break;
-	case MSR_KERNEL_GS_BASE:	*data = v->kernel_gs_base; break;
-	case MSR_FS_BASE:		*data = v->fs.base; break;
-	case MSR_GS_BASE:		*data = v->gs.base; break;
-	case MSR_IA32_SYSENTER_CS:	*data = v->sysenter_cs; break;
-	case MSR_IA32_SYSENTER_ESP:	*data = v->sysenter_esp; break;
-	case MSR_IA32_SYSENTER_EIP:	*data = v->sysenter_eip; break;
-	case MSR_IA32_CR_PAT:		*data = v->g_pat; break;
-	case MSR_IA32_TSC:
+	if (field)
+		*data = *field;
+	else if (index == MSR_EFER)
+		*data = vmcb->save.efer & ~EFER_SVME;
+	else if (index == MSR_IA32_TSC)
 		*data = rdtsc() + vmcb->control.tsc_offset;
-		break;
-	default:
+	else
 		return -ENOENT;
-	}
 	return 0;
 }
 
 static int svm_set_msr(struct hvmod_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
-	struct vmcb_save_area *v = &vmcb->save;
+	u64 *field = svm_msr_field(&vmcb->save, index);
 
 	switch (index) {
 	case MSR_EFER:
 		if (data & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
 			return -EINVAL;
-		v->efer = data | EFER_SVME;
+		vmcb->save.efer = data | EFER_SVME;
+		return 0;
+	case MSR_IA32_TSC:
+		vmcb->control.tsc_offset = data - rdtsc();
 		return 0;
 	case MSR_KERNEL_GS_BASE:
 	case MSR_FS_BASE:
@@ -255,30 +278,18 @@ static int svm_set_msr(struct hvmod_vcpu *vcpu, u32 index, u64 data)
 		if (!svm_canonical(data))
 			return -EINVAL;
 		break;
+	case MSR_SYSCALL_MASK:
+	case MSR_IA32_SYSENTER_CS:
+		data = (u32)data;
+		break;
 	case MSR_IA32_CR_PAT:
 		if (!svm_pat_valid(data))
 			return -EINVAL;
 		break;
 	}
-
-	switch (index) {
-	case MSR_STAR:			v->star = data; break;
-	case MSR_LSTAR:			v->lstar = data; break;
-	case MSR_CSTAR:			v->cstar = data; break;
-	case MSR_SYSCALL_MASK:		v->sfmask = (u32)data; break;
-	case MSR_KERNEL_GS_BASE:	v->kernel_gs_base = data; break;
-	case MSR_FS_BASE:		v->fs.base = data; break;
-	case MSR_GS_BASE:		v->gs.base = data; break;
-	case MSR_IA32_SYSENTER_CS:	v->sysenter_cs = (u16)data; break;
-	case MSR_IA32_SYSENTER_ESP:	v->sysenter_esp = data; break;
-	case MSR_IA32_SYSENTER_EIP:	v->sysenter_eip = data; break;
-	case MSR_IA32_CR_PAT:		v->g_pat = data; break;
-	case MSR_IA32_TSC:
-		vmcb->control.tsc_offset = data - rdtsc();
-		break;
-	default:
+	if (!field)
 		return -ENOENT;
-	}
+	*field = data;
 	return 0;
 }
 

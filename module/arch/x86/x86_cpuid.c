@@ -31,94 +31,121 @@
 #define HV_81_ECX_SVM	BIT(2)
 #define HV_87_EDX_KEEP	BIT(8)			/* invariant TSC */
 
-static void hv_leaf(struct kvm_cpuid_entry2 *e, u32 fn, u32 idx, u32 flags)
+struct hv_cpuid_buf {
+	struct kvm_cpuid_entry2 *ent;
+	int n, max;
+};
+
+/* Append the host's leaf fn.idx; NULL when the caller's array is full. */
+static struct kvm_cpuid_entry2 *hv_add(struct hv_cpuid_buf *b, u32 fn,
+				       u32 idx, u32 flags)
 {
+	struct kvm_cpuid_entry2 *e;
+
+	if (b->n >= b->max)
+		return NULL;
+	e = &b->ent[b->n++];
 	memset(e, 0, sizeof(*e));
 	e->function = fn;
 	e->index = idx;
 	e->flags = flags;
 	cpuid_count(fn, idx, &e->eax, &e->ebx, &e->ecx, &e->edx);
+	return e;
 }
 
-/* Fill up to max entries; returns how many, or -E2BIG if max is short. */
-static int hv_supported_cpuid(struct kvm_cpuid_entry2 *ent, int max)
+static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max)
 {
-	u32 fn, hmax = cpuid_eax(0), hext = cpuid_eax(0x80000000);
-	int n = 0;
+	switch (e->function) {
+	case 0:
+		e->eax = max;
+		break;
+	case 1:
+		e->ecx = (e->ecx & ~HV_1_ECX_HIDE) | HV_1_ECX_HYPERVISOR;
+		e->edx &= ~HV_1_EDX_HIDE;
+		break;
+	case 7:
+		e->eax = 0;
+		e->ebx &= HV_7_EBX_KEEP;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
+	}
+}
 
-#define NEXT()	({ if (n >= max) return -E2BIG; &ent[n++]; })
-	for (fn = 0; fn <= min(hmax, (u32)HV_BASIC_MAX); fn++) {
-		struct kvm_cpuid_entry2 *e;
+static void hv_filter_ext(struct kvm_cpuid_entry2 *e, u32 max)
+{
+	switch (e->function) {
+	case 0x80000000:
+		e->eax = max;
+		break;
+	case 0x80000001:
+		e->ecx &= ~HV_81_ECX_SVM;
+		break;
+	case 0x80000007:
+		e->eax = 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx &= HV_87_EDX_KEEP;
+		break;
+	case 0x80000008:
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
+	}
+}
 
+/* Fill the supported leaves; how many, or -E2BIG if b->max is short. */
+static int hv_supported_cpuid(struct hv_cpuid_buf *b)
+{
+	u32 bmax = min_t(u32, cpuid_eax(0), HV_BASIC_MAX);
+	u32 emax = min_t(u32, cpuid_eax(0x80000000), HV_EXT_MAX);
+	struct kvm_cpuid_entry2 *e;
+	u32 fn, idx;
+
+	for (fn = 0; fn <= bmax; fn++) {
 		if (fn == 3 || fn == 5 || fn == 6)
 			continue;
-		e = NEXT();
-		hv_leaf(e, fn, 0, fn == 7 ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX : 0);
-		switch (fn) {
-		case 0:
-			e->eax = min(hmax, (u32)HV_BASIC_MAX);
-			break;
-		case 1:
-			e->ecx = (e->ecx & ~HV_1_ECX_HIDE) | HV_1_ECX_HYPERVISOR;
-			e->edx &= ~HV_1_EDX_HIDE;
-			break;
-		case 4:
-			/* deterministic cache parameters: real sub-leaves only */
-			e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
-			while ((e->eax & 0x1f) && e->index < 8) {
-				u32 i = e->index + 1;
-
-				e = NEXT();
-				hv_leaf(e, 4, i, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+		if (fn == 4 || fn == 7) {
+			/* sub-leaves: leaf 4 until its null type, leaf 7.0 */
+			for (idx = 0; idx < 8; idx++) {
+				e = hv_add(b, fn, idx,
+					   KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+				if (!e)
+					return -E2BIG;
+				hv_filter_basic(e, bmax);
+				if (fn == 7 || !(e->eax & 0x1f))
+					break;
 			}
-			break;
-		case 7:
-			e->eax = 0;
-			e->ebx &= HV_7_EBX_KEEP;
-			e->ecx = 0;
-			e->edx = 0;
-			break;
+			continue;
 		}
+		e = hv_add(b, fn, 0, 0);
+		if (!e)
+			return -E2BIG;
+		hv_filter_basic(e, bmax);
 	}
 
-	{
-		struct kvm_cpuid_entry2 *e = NEXT();
+	e = hv_add(b, HV_SIGNATURE, 0, 0);
+	if (!e)
+		return -E2BIG;
+	e->eax = HV_SIGNATURE;
+	memcpy(&e->ebx, "hvmo", 4);
+	memcpy(&e->ecx, "dhvm", 4);
+	memcpy(&e->edx, "odhv", 4);
 
-		memset(e, 0, sizeof(*e));
-		e->function = HV_SIGNATURE;
-		e->eax = HV_SIGNATURE;
-		memcpy(&e->ebx, "hvmo", 4);
-		memcpy(&e->ecx, "dhvm", 4);
-		memcpy(&e->edx, "odhv", 4);
+	for (fn = 0x80000000; fn <= emax; fn++) {
+		e = hv_add(b, fn, 0, 0);
+		if (!e)
+			return -E2BIG;
+		hv_filter_ext(e, emax);
 	}
-
-	for (fn = 0x80000000; fn <= min(hext, (u32)HV_EXT_MAX); fn++) {
-		struct kvm_cpuid_entry2 *e = NEXT();
-
-		hv_leaf(e, fn, 0, 0);
-		switch (fn) {
-		case 0x80000000:
-			e->eax = min(hext, (u32)HV_EXT_MAX);
-			break;
-		case 0x80000001:
-			e->ecx &= ~HV_81_ECX_SVM;
-			break;
-		case 0x80000007:
-			e->eax = e->ebx = e->ecx = 0;
-			e->edx &= HV_87_EDX_KEEP;
-			break;
-		case 0x80000008:
-			e->ebx = e->ecx = e->edx = 0;
-			break;
-		}
-	}
-#undef NEXT
-	return n;
+	return b->n;
 }
 
 static long hv_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid)
 {
 	struct kvm_cpuid_entry2 *ent;
+	struct hv_cpuid_buf b;
 	struct kvm_cpuid2 c;
 	int n;
 
@@ -130,7 +157,8 @@ static long hv_get_supported_cpuid(struct kvm_cpuid2 __user *ucpuid)
 	ent = kvcalloc(c.nent, sizeof(*ent), GFP_KERNEL);
 	if (!ent)
 		return -ENOMEM;
-	n = hv_supported_cpuid(ent, c.nent);
+	b = (struct hv_cpuid_buf){ .ent = ent, .max = c.nent };
+	n = hv_supported_cpuid(&b);
 	if (n < 0)
 		goto out;
 	c.nent = n;

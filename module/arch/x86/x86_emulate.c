@@ -72,6 +72,27 @@ static int x86_modrm_len(const u8 *b, u8 asize)
 	return (mod == 2 || rm == 5) ? 5 : 1;
 }
 
+/* A segment-override prefix: its segment (es cs ss ds fs gs), else -1. */
+static int x86_prefix_seg(u8 b)
+{
+	switch (b) {
+	case 0x26:
+		return 0;
+	case 0x2e:
+		return 1;
+	case 0x36:
+		return 2;
+	case 0x3e:
+		return 3;
+	case 0x64:
+		return 4;
+	case 0x65:
+		return 5;
+	default:
+		return -1;
+	}
+}
+
 static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 		      struct x86_insn *in)
 {
@@ -83,19 +104,18 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 	in->seg = -1;
 	in->asize = mode64 ? 8 : osize;
 	for (; i < avail; i++) {
-		switch (b[i]) {
-		case 0x66: osize = def32 ? 2 : 4; continue;
-		case 0x67: in->asize = mode64 ? 4 : (def32 ? 2 : 4); continue;
-		case 0xf2: case 0xf3: in->rep = true; continue;
-		case 0xf0: continue;
-		case 0x26: in->seg = 0; continue;
-		case 0x2e: in->seg = 1; continue;
-		case 0x36: in->seg = 2; continue;
-		case 0x3e: in->seg = 3; continue;
-		case 0x64: in->seg = 4; continue;
-		case 0x65: in->seg = 5; continue;
-		}
-		break;
+		int seg = x86_prefix_seg(b[i]);
+
+		if (seg >= 0)
+			in->seg = seg;
+		else if (b[i] == 0x66)
+			osize = def32 ? 2 : 4;
+		else if (b[i] == 0x67)
+			in->asize = mode64 ? 4 : (def32 ? 2 : 4);
+		else if (b[i] == 0xf2 || b[i] == 0xf3)
+			in->rep = true;
+		else if (b[i] != 0xf0)
+			break;
 	}
 	if (mode64 && i < avail && (b[i] & 0xf0) == 0x40) {
 		rexb = b[i++];
@@ -107,13 +127,20 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 		return -EINVAL;
 
 	in->size = osize;
+	/* the byte forms are the even opcodes of each pair */
 	switch (b[i]) {
-	case 0x88: in->size = 1; fallthrough;
-	case 0x89: in->kind = INSN_STORE; break;
-	case 0x8a: in->size = 1; fallthrough;
-	case 0x8b: in->kind = INSN_LOAD; break;
-	case 0xc6: in->size = 1; fallthrough;
-	case 0xc7: in->kind = INSN_STORE_IMM; break;
+	case 0x88:
+	case 0x89:
+		in->kind = INSN_STORE;
+		break;
+	case 0x8a:
+	case 0x8b:
+		in->kind = INSN_LOAD;
+		break;
+	case 0xc6:
+	case 0xc7:
+		in->kind = INSN_STORE_IMM;
+		break;
 	case 0x63:
 		if (!mode64 || osize != 8)
 			return -EINVAL;
@@ -121,7 +148,10 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 		in->size = 4;
 		in->ext = 2;
 		break;
-	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+	case 0xa0:
+	case 0xa1:
+	case 0xa2:
+	case 0xa3:
 		/* MOV AL/rAX <-> moffs: the offset has the address size */
 		in->kind = (b[i] & 2) ? INSN_STORE : INSN_LOAD;
 		if (!(b[i] & 1))
@@ -130,7 +160,10 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 		in->reg = 0;
 		in->len = i + 1 + in->asize;
 		return in->len <= avail ? 0 : -EINVAL;
-	case 0xaa: case 0xab: case 0xa4: case 0xa5:
+	case 0xa4:
+	case 0xa5:
+	case 0xaa:
+	case 0xab:
 		in->kind = (b[i] >= 0xaa) ? INSN_STOS : INSN_MOVS;
 		if (!(b[i] & 1))
 			in->size = 1;
@@ -148,6 +181,9 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 	default:
 		return -EINVAL;
 	}
+	if ((b[i] & 0xfe) == 0x88 || (b[i] & 0xfe) == 0x8a ||
+	    (b[i] & 0xfe) == 0xc6)
+		in->size = (b[i] & 1) ? osize : 1;
 	in->dsize = in->ext ? osize : in->size;
 	i++;
 	m = x86_modrm_len(&b[i], in->asize);
@@ -376,11 +412,8 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			     i++) {
 				u8 b = buf[i];
 
-				if (b == 0x26 || b == 0x2e || b == 0x36 ||
-				    b == 0x3e)
-					pre.seg = (b >> 3) & 3;
-				else if (b == 0x64 || b == 0x65)
-					pre.seg = b - 0x60;
+				if (x86_prefix_seg(b) >= 0)
+					pre.seg = x86_prefix_seg(b);
 				else if (b != 0x66 && b != 0x67 && b != 0xf2 &&
 					 b != 0xf3 && b != 0xf0)
 					break;
