@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU virtualization enable, done lazily: turned on on every online
- * CPU when the first VM is created and off again when the last VM goes,
+ * Per-CPU virtualization enable, done lazily: switched on for every
+ * online CPU when the first VM is created and off when the last VM goes,
  * through a dynamic cpuhp state so hot-plugged CPUs follow.  While no VM
  * exists hvmod owns no CPU, so KVM (or another hypervisor) can use them;
  * whoever comes second gets -EBUSY from the backend's cpu_enable.

@@ -113,6 +113,7 @@ enum hvmod_count {
 	HVMOD_CNT_CPUS,
 	HVMOD_CNT_NR
 };
+
 void hvmod_count_add(enum hvmod_count c, long n);
 void hvmod_counts_read(struct hvmod_counts *out);
 struct page *hvmod_ctl_page_alloc(int node);

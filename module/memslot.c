@@ -10,7 +10,7 @@
 #include <linux/uaccess.h>
 #include "hvmod.h"
 
-#define HVMOD_GPA_LIMIT	(1ULL << HVMOD_MAX_GPA_BITS)
+#define HVMOD_GPA_LIMIT	BIT_ULL(HVMOD_MAX_GPA_BITS)
 
 static bool hvmod_slot_overlaps(struct hvmod_vm *vm, u32 id, u64 gpa,
 				u64 size)

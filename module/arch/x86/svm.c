@@ -73,12 +73,15 @@ static void svm_msrpm_pass(u8 *msrpm, u32 msr)
 {
 	u32 base, bit;
 
-	if (msr <= 0x1fff)
+	if (msr <= 0x1fff) {
 		base = 0;
-	else if (msr - 0xc0000000 <= 0x1fff)
-		base = 0x800, msr -= 0xc0000000;
-	else
-		base = 0x1000, msr -= 0xc0010000;
+	} else if (msr - 0xc0000000 <= 0x1fff) {
+		base = 0x800;
+		msr -= 0xc0000000;
+	} else {
+		base = 0x1000;
+		msr -= 0xc0010000;
+	}
 	bit = msr * 2;
 	msrpm[base + bit / 8] &= ~(3 << (bit % 8));
 }

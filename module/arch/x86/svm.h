@@ -31,7 +31,6 @@ void svm_vmrun(u64 vmcb_pa, u64 host_area_pa, unsigned long *gpr);
 int svm_vcpu_init(struct hvmod_vcpu *vcpu);
 void svm_vcpu_destroy(struct hvmod_vcpu *vcpu);
 int svm_vcpu_run(struct hvmod_vcpu *vcpu);
-void svm_host_area_set(struct page * __percpu *pages);
 
 /* svm_exit.c */
 int svm_handle_exit(struct hvmod_vcpu *vcpu);

@@ -230,7 +230,7 @@ void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
 	const struct kvm_cpuid_entry2 *e;
 	u32 i;
 
-	out[0] = out[1] = out[2] = out[3] = 0;
+	memset(out, 0, 4 * sizeof(*out));
 	for (i = 0; i < x->cpuid_nent; i++) {
 		e = &x->cpuid[i];
 		if (e->function != fn)
