@@ -96,7 +96,8 @@ static void svm_free_maps(void)
 		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
 		hvmod_count_add(HVMOD_CNT_CTL, -(1 << SVM_MSRPM_ORDER));
 	}
-	svm_iopm = svm_msrpm = NULL;
+	svm_iopm = NULL;
+	svm_msrpm = NULL;
 }
 
 static int svm_alloc_maps(void)
