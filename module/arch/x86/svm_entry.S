@@ -4,7 +4,11 @@
  *
  * void svm_vmrun(u64 vmcb_pa, u64 host_area_pa, unsigned long *gpr)
  *
- * Called with IRQs off and GIF clear.  gpr[] holds the guest's 16 GPRs in
+ * Called with IRQs off and GIF clear.  IF is set for VMRUN itself: with
+ * V_INTR_MASKING the host's IF at VMRUN decides whether physical
+ * interrupts exit the guest, and GIF=0 keeps them pending here until the
+ * guest runs (and again after #VMEXIT, until the caller's STGI).
+ * gpr[] holds the guest's 16 GPRs in
  * x86 encoding order; RAX and RSP travel in the VMCB, so they are not
  * loaded here.  VMLOAD/VMSAVE switch the state VMRUN leaves alone (FS, GS,
  * TR, LDTR hidden state, KERNEL_GS_BASE, STAR/LSTAR/CSTAR/SFMASK,
@@ -48,7 +52,9 @@ SYM_FUNC_START(svm_vmrun)
 
 	mov	(%rsp), %rax
 	vmload	%rax
+	sti
 	vmrun	%rax
+	cli
 	vmsave	%rax
 
 	mov	16(%rsp), %rax
