@@ -6,6 +6,7 @@
 #   make setup           install what a fresh Debian 12 machine lacks (apt-get)
 #   make demo            boot the default (SVM) box: load hvmod, run hvctl info
 #   make check           build + DKMS + every box; prints "N passed, N failed"
+#   make bench [BOX=svm|vmx]     hvbench: hvmod vs the distro's KVM, same box
 #   make box-shell BOX=svm|vmx   interactive shell in a box (see tools/testbox/README)
 #
 # KDIR defaults to the headers of the pinned test-box kernel
@@ -20,8 +21,8 @@ HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
 
 export TOP KVER KDIR BUILD HVMOD_VERSION
 
-.PHONY: all module hvctl selftests setup demo check box-shell dkms clean \
-	checkpatch
+.PHONY: all module hvctl selftests setup demo check bench box-shell dkms \
+	clean checkpatch
 
 all: module hvctl selftests
 
@@ -46,6 +47,10 @@ demo: setup all
 
 check: setup all
 	$(TOP)/tools/testbox/check.sh
+
+# hvbench against /dev/hvmod and the distro's KVM in one box run (not a test)
+bench: setup all
+	$(TOP)/tools/testbox/run-box.sh --box $(BOX) --job bench
 
 BOX ?= svm
 box-shell: setup all

@@ -53,6 +53,14 @@ struct hvmod_vcpu {
 	void *arch;			/* backend private */
 };
 
+/*
+ * The port I/O data page: x86's uapi defines its page offset; other
+ * architectures have no port I/O, hvmod keeps the same vCPU mmap layout.
+ */
+#ifndef KVM_PIO_PAGE_OFFSET
+#define KVM_PIO_PAGE_OFFSET	1
+#endif
+
 /* Number of pages userspace maps on a vCPU fd. */
 #define HVMOD_VCPU_MMAP_PAGES	2
 
@@ -81,9 +89,11 @@ struct hvmod_backend {
 	void (*vcpu_load)(struct hvmod_vcpu *vcpu);
 	void (*vcpu_put)(struct hvmod_vcpu *vcpu);
 	int (*vcpu_run)(struct hvmod_vcpu *vcpu);
-	/* arch ioctls on the vCPU fd (registers...) and the system fd */
+	/* arch ioctls on the vCPU fd (registers...), the VM fd and the system fd */
 	long (*vcpu_ioctl)(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 			   unsigned long arg);
+	long (*vm_ioctl)(struct hvmod_vm *vm, unsigned int ioctl,
+			 unsigned long arg);
 	long (*dev_ioctl)(unsigned int ioctl, unsigned long arg);
 	const struct hvmod_s2_format *s2;
 	/* arch capabilities; return -1 for "not mine, ask the core" */
@@ -160,6 +170,9 @@ void hvmod_vcpu_free(struct hvmod_vcpu *vcpu);
 #ifdef CONFIG_X86_64
 extern struct hvmod_backend hvmod_svm_backend;
 extern struct hvmod_backend hvmod_vmx_backend;
+#endif
+#ifdef CONFIG_ARM64
+extern struct hvmod_backend hvmod_arm64_backend;
 #endif
 
 #endif /* HVMOD_CORE_H */

@@ -20,7 +20,7 @@
 
 static char *backend = "auto";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "Backend to use: auto (default), svm or vmx");
+MODULE_PARM_DESC(backend, "Backend to use: auto (default), svm, vmx (x86) or arm64-vhe (arm64)");
 
 unsigned int hvmod_verbose = 1;
 module_param_named(verbose, hvmod_verbose, uint, 0644);
@@ -34,7 +34,18 @@ static struct hvmod_backend *const hvmod_backends[] = {
 	&hvmod_svm_backend,
 	&hvmod_vmx_backend,
 #endif
+#ifdef CONFIG_ARM64
+	&hvmod_arm64_backend,
+#endif
 };
+
+#if defined(CONFIG_ARM64)
+#define HVMOD_BACKEND_NAMES	"arm64-vhe"
+#define HVMOD_NO_BACKEND	"no backend for this CPU (arm64: EL2 with VHE)"
+#else
+#define HVMOD_BACKEND_NAMES	"svm or vmx"
+#define HVMOD_NO_BACKEND	"no backend for this CPU (neither AMD SVM nor Intel VMX)"
+#endif
 
 static void hvmod_fill_info(struct hvmod_info *info)
 {
@@ -117,11 +128,11 @@ static int hvmod_select_backend(void)
 			goto found;
 	}
 	if (!any) {
-		pr_err("backend=%s: unknown backend (use auto, svm or vmx)\n",
+		pr_err("backend=%s: unknown backend (use auto or " HVMOD_BACKEND_NAMES ")\n",
 		       backend);
 		return -EINVAL;
 	}
-	pr_err("no backend for this CPU (neither AMD SVM nor Intel VMX)\n");
+	pr_err(HVMOD_NO_BACKEND "\n");
 	return -ENODEV;
 found:
 	r = be->probe();

@@ -159,7 +159,11 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 		if (r != 1)
 			return -EFAULT;
 	}
-	if (PageCompound(page) &&
+	/*
+	 * Only writable blocks go huge: a read-only first touch (say, text
+	 * the VMM mprotected) must not make its RW neighbours read-only.
+	 */
+	if ((prot & HVMOD_S2_W) && PageCompound(page) &&
 	    hvmod_s2_map_huge(vm, slot, gpa, page, prot, gup)) {
 		unpin_user_page(page);	/* the block holds its own pins */
 		return 1;

@@ -80,6 +80,8 @@ static long hvmod_vm_ioctl(struct file *filp, unsigned int ioctl,
 		up_write(&vm->s2_sem);
 		return r;
 	default:
+		if (hvmod_be->vm_ioctl)
+			return hvmod_be->vm_ioctl(vm, ioctl, arg);
 		return -ENOTTY;
 	}
 }

@@ -126,13 +126,19 @@ static void test_info(int fd)
 		tap_skip("HVMOD_BOX unset, no svm/vmx in /proc/cpuinfo",
 			 "info.backend matches the box");
 	} else {
-		want_id = !strcmp(box, "svm") ? HVMOD_BACKEND_SVM : HVMOD_BACKEND_VMX;
+		/* the arm64 box's backend is "arm64-vhe" */
+		const char *be = !strcmp(box, "arm64") ? "arm64-vhe" : box;
+
+		want_id = !strcmp(box, "svm") ? HVMOD_BACKEND_SVM :
+			  !strcmp(box, "arm64") ? HVMOD_BACKEND_ARM64 :
+			  HVMOD_BACKEND_VMX;
 		hv_expect_eq(info.backend_id, want_id,
 			     "info.backend_id = HVMOD_BACKEND_%s",
-			     !strcmp(box, "svm") ? "SVM" : "VMX");
+			     !strcmp(box, "svm") ? "SVM" :
+			     !strcmp(box, "arm64") ? "ARM64" : "VMX");
 		if (!tap_result(memchr(info.backend, 0, sizeof(info.backend)) &&
-				!strcmp(info.backend, box),
-				"info.backend = \"%s\"", box))
+				!strcmp(info.backend, be),
+				"info.backend = \"%s\"", be))
 			tap_diag("got \"%.*s\"", (int)sizeof(info.backend),
 				 info.backend);
 	}

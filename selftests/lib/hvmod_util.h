@@ -19,6 +19,9 @@
 #define HVMOD_SYSFS		"/sys/module/hvmod"
 #define HV_PAGE_SIZE		4096UL
 #define HV_RUN_SIZE		8192UL	/* struct kvm_run page + PIO page */
+#ifndef KVM_PIO_PAGE_OFFSET
+#define KVM_PIO_PAGE_OFFSET	1	/* x86's; hvmod keeps the layout elsewhere */
+#endif
 #define HV_PIO_OFFSET		(KVM_PIO_PAGE_OFFSET * HV_PAGE_SIZE)
 
 /* Ioctls that no hvmod fd knows. */

@@ -7,6 +7,7 @@
 extern const char *hvctl_prog;
 
 int hvctl_info(int argc, char **argv);
+int hvctl_run(int argc, char **argv);
 
 /* kvmcaps.c: the KVM capabilities hvctl knows by name */
 struct hvctl_cap {

@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  info [--json] [--device PATH]   module state, device limits, features, counts\n"
 		"                                  and KVM capabilities\n"
+		"  run --mode hvt [--device PATH] [OPTIONS] [--] UNIKERNEL [ARGS...]\n"
+		"                                  run a Solo5 hvt unikernel (see `run --help`)\n"
 		"\n"
 		"  %s --help | --version\n",
 		hvctl_prog, hvctl_prog);
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "info"))
 		return hvctl_info(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return hvctl_run(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s' (try --help)\n", hvctl_prog,
 		argv[1]);
 	return 1;

@@ -38,8 +38,8 @@ for box in $BOXES; do
 	[ $rc -eq 0 ] || status=1
 done
 
-echo "check: wall time per box:"
-printf "$times"
+echo "check: wall time per box (including any wait for the box lock):"
+printf %b "$times"
 echo "check: TAP summary:"
 "$here/tap-summary.sh" "${logs[@]}" || status=1
 exit $status

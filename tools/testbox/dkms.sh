@@ -28,6 +28,10 @@ for f in Kbuild dkms.conf VERSION module include; do
 	[ -e "$TOP/$f" ] || die "$TOP/$f missing"
 done
 
+# DKMS state (/usr/src, /var/lib/dkms, /lib/modules) is machine-wide.
+exec 8>/tmp/hvmod-dkms.lock
+flock -n 8 || { step "waiting for another dkms.sh run"; flock 8; }
+
 rm -f "$out"	# never leave a stale module for the boxes
 step "staging sources in $stage"
 rm -rf "$stage"
@@ -50,7 +54,7 @@ step "add $stage"
 dkms add --force "$stage" || die "dkms add failed"
 step "build -k $KVER $mod"
 dkms build -k "$KVER" "$mod" ||
-	{ cat "/var/lib/dkms/$mod/build/make.log" 2>/dev/null | tail -n 30 >&2
+	{ tail -n 30 "/var/lib/dkms/$mod/build/make.log" >&2 2>/dev/null
 	  die "dkms build failed (log: /var/lib/dkms/$mod/build/make.log)"; }
 step "install -k $KVER $mod"
 dkms install -k "$KVER" "$mod" --force || die "dkms install failed"

@@ -3,12 +3,17 @@
 #
 # Boot an hvmod test box and run one job in it:
 #
-#   run-box.sh --box svm|vmx --job check|demo|shell [--timeout SECONDS]
+#   run-box.sh --box svm|vmx|arm64 --job check|demo|bench|shell [--timeout SECONDS]
 #              [--log FILE]
 #
-# BOX_TIMEOUT=SECONDS in the environment replaces the default timeout.
+# Environment: BOX_TIMEOUT=SECONDS replaces the default timeout;
+# BOX_APPEND="..." adds kernel parameters; BOX_TSC_KHZ=N sets the svm
+# box's TSC rate (default: the host's; 0: let the box calibrate).
 #
 # svm: QEMU TCG -cpu EPYC (AMD SVM + NPT).  vmx: Bochs (Intel VMX + EPT).
+# arm64: qemu-system-aarch64 -M virt,virtualization=on -cpu max, Debian's
+# arm64 kernel at EL2 with VHE (kvm-arm.mode=none), the cross-built module
+# and selftests (build-arm64.sh; BOX_SMP=N sets its CPUs, default 2).
 # The serial console is streamed to stdout and saved in the log
 # ($BUILD/testbox/<box>-<job>.log by default).  Exit status: N from the
 # box's "HVMOD-BOX-END rc=N", 124 on timeout, 125 if the box ended without
@@ -28,9 +33,25 @@ BOCHS_MEGS=${BOCHS_MEGS:-1024}
 BOCHS_IPS=${BOCHS_IPS:-400000000}
 
 die() { echo "run-box: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx --job check|demo|shell [--timeout S] [--log FILE]"; }
+usage() { die "usage: $0 --box svm|vmx|arm64 --job check|demo|bench|shell [--timeout S] [--log FILE]"; }
 
-box= job= tmo=${BOX_TIMEOUT:-} log=
+# The host TSC rate in kHz (the TCG guest TSC runs at it), or nothing:
+# from the host kernel log, else "cpu MHz" unless that is a moving
+# APERF/MPERF reading.
+host_tsc_khz()
+{
+	local mhz
+
+	mhz=$(dmesg 2>/dev/null | sed -n \
+		-e 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' \
+		-e 's/.*tsc: Detected \([0-9.]*\) MHz processor.*/\1/p' | tail -n 1)
+	if [ -z "$mhz" ] && ! grep -qw aperfmperf /proc/cpuinfo; then
+		mhz=$(awk -F: '/^cpu MHz/ { print $2 + 0; exit }' /proc/cpuinfo)
+	fi
+	[ -z "$mhz" ] || awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 }'
+}
+
+box='' job='' tmo=${BOX_TIMEOUT:-} log=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--box) box=${2:-}; shift 2 || usage ;;
@@ -40,33 +61,45 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case $box in svm) : "${tmo:=600}" ;; vmx) : "${tmo:=1800}" ;; *) usage ;; esac
-case $job in check|demo|shell) ;; *) usage ;; esac
+case $box in
+svm|arm64) : "${tmo:=600}" ;;
+vmx) : "${tmo:=1800}" ;;
+*) usage ;;
+esac
+case $job in check|demo|bench|shell) ;; *) usage ;; esac
 case $tmo in ''|*[!0-9]*) usage ;; esac
 
 vmlinuz=$KROOT/boot/vmlinuz-$KVER
+[ "$box" != arm64 ] ||
+	vmlinuz=${AROOT:-$BUILD/testbox/arm64}/boot/vmlinuz-${KVER%-amd64}-arm64
 [ -f "$vmlinuz" ] || die "$vmlinuz missing: run 'make setup'"
 work=$BUILD/testbox/$box-$job
 log=${log:-$BUILD/testbox/$box-$job.log}
 initrd=$BUILD/testbox/$box-$job.cpio.gz
 mkdir -p "$work" "$(dirname "$log")"
 
-"$here/mkinitramfs.sh" --box "$box" --job "$job" --out "$initrd"
-
+if [ "$box" = arm64 ]; then
+	"$here/build-arm64.sh" || die "arm64 cross build failed"
+fi
 exec 9>"$LOCK"
 if ! flock -n 9; then
 	echo "run-box: waiting for another box run ($LOCK)"
 	flock 9
 fi
+# Under the lock: runs from the same tree share $initrd and $work.
+"$here/mkinitramfs.sh" --box "$box" --job "$job" --out "$initrd"
 
 # QEMU stops on a panic (-no-reboot); Bochs cannot, so there the kernel
 # waits (panic=0) and the panic's end line kills Bochs (see below).
 # tsc_early_khz/tsc=reliable: a busy host must not make the box's TSC
 # calibration fail (TCG and Bochs clocks are not real hardware).
 cmdline="console=ttyS0,115200 quiet oops=panic hvbox=$job"
-tsc_khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
-[ -z "$tsc_khz" ] || [ "$box" != svm ] ||
+[ "$box" != arm64 ] ||
+	cmdline="console=ttyAMA0 kvm-arm.mode=none quiet oops=panic hvbox=$job"
+tsc_khz=${BOX_TSC_KHZ:-$(host_tsc_khz)}
+[ "${tsc_khz:-0}" = 0 ] || [ "$box" != svm ] ||
 	cmdline="$cmdline tsc_early_khz=$tsc_khz tsc=reliable"
+cmdline="$cmdline ${BOX_APPEND:-}"
 
 case $box in
 svm)
@@ -74,6 +107,13 @@ svm)
 	emu=(qemu-system-x86_64 -accel tcg -cpu EPYC -m 1G -smp 2,sockets=2
 	     -no-reboot -kernel "$vmlinuz" -initrd "$initrd"
 	     -append "$cmdline")
+	;;
+arm64)
+	# EL2 with VHE for the kernel; KVM (built in) stays out of the way
+	cmdline="$cmdline panic=-1"
+	emu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+	     -cpu max -m 1G -smp "${BOX_SMP:-2}" -no-reboot
+	     -kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline")
 	;;
 vmx)
 	cmdline="$cmdline panic=0"
@@ -109,9 +149,10 @@ vmx)
 esac
 
 if [ "$job" = shell ]; then
-	if [ "$box" = svm ]; then
+	if [ "$box" != vmx ]; then
 		echo "run-box: QEMU serial console here; quit with Ctrl-a x"
-		exec "${emu[@]}" -nographic
+		"${emu[@]}" -nographic 2> >(grep -v "TCG doesn't support requested feature" >&2)
+		exit
 	fi
 	echo "run-box: Bochs serial console on $tty (boot ~1 min);" \
 	     "'exit' in the box powers it off"
@@ -129,10 +170,12 @@ start=$(date +%s)
 emupid=$!
 trap 'kill $emupid 2>/dev/null || true' EXIT
 
+rm -f "$work/booted"
 tail -n +1 -F -s 0.5 --pid=$emupid "$log" 2>/dev/null |
 while IFS= read -r line; do
 	printf '%s\n' "$line"
 	case $line in
+	*HVMOD-BOX-BEGIN*) date +%s >"$work/booted" ;;
 	*"---[ end Kernel panic"*) kill $emupid 2>/dev/null || true ;;
 	esac
 done
@@ -154,5 +197,6 @@ if [ -z "$rc" ]; then
 	tail -n 10 "$work/emulator.out" | sed 's/^/  | /'
 	exit 125
 fi
-echo "run-box: $box $job: rc=$rc in ${secs}s (log: $log)"
+boot=$(($(cat "$work/booted" 2>/dev/null || echo "$start") - start))
+echo "run-box: $box $job: rc=$rc in ${secs}s (/init after ${boot}s; log: $log)"
 exit "$rc"

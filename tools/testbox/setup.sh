@@ -27,10 +27,13 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dkms)"
 
+# One dpkg-query for all: the packages not reported "installed".
+# shellcheck disable=SC2086
+have=" $(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $pkgs 2>/dev/null |
+	awk '$2 == "installed" { printf "%s ", $1 }') "
 missing=
 for p in $pkgs; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing="$missing $p"
+	case $have in *" $p "*) ;; *) missing="$missing $p" ;; esac
 done
 
 if [ -n "$missing" ]; then
@@ -74,4 +77,15 @@ fi
 
 [ -d "/usr/src/linux-headers-$KVER" ] ||
 	die "/usr/src/linux-headers-$KVER missing"
+
+# The arm64 box (EL2 with VHE under qemu-system-aarch64): Debian's arm64
+# kernel of the same version, its headers (for the cross build of
+# hvmod.ko) and a static arm64 busybox, fetched as .debs and unpacked
+# into $AROOT with dpkg -x (never installed into the host).
+# HVMOD_ARM64=0 skips it even then.
+# It runs when BOXES names arm64 (HVMOD_ARM64=1 forces it).
+case " ${BOXES:-} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
+if [ "${HVMOD_ARM64:-0}" != 0 ]; then
+	"$here/setup-arm64.sh" || die "arm64 box setup failed"
+fi
 step "ok (kernel $KVER)"

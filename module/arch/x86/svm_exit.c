@@ -73,10 +73,13 @@ static void svm_skip(struct svm_vcpu *svm, unsigned int len)
 {
 	struct vmcb *vmcb = svm->vmcb;
 
-	if (boot_cpu_has(X86_FEATURE_NRIPS) && vmcb->control.next_rip)
-		vmcb->save.rip = vmcb->control.next_rip;
+	u64 rip = vmcb->save.rip, next = vmcb->control.next_rip;
+
+	/* trust next_rip only where it can be right: TCG writes odd ones */
+	if (boot_cpu_has(X86_FEATURE_NRIPS) && next > rip && next - rip <= 15)
+		vmcb->save.rip = next;
 	else
-		vmcb->save.rip += len;
+		vmcb->save.rip = rip + len;
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 

@@ -346,6 +346,8 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	vmcb->save.rax = gpr[X86_RAX];
 	vmcb->save.rsp = gpr[X86_RSP];
 	vmcb->control.clean = 0;
+	/* CPUs (and TCG) that fill next_rip for some exits only: no stale one */
+	vmcb->control.next_rip = 0;
 
 	local_irq_disable();
 	if (!hvmod_cpu_virt_on()) {
@@ -360,7 +362,16 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	host_pa = page_to_phys(this_cpu_read(svm_host_area));
 	asm volatile("vmsave %%rax" : : "a" (host_pa) : "memory");
 	asm volatile("clgi" : : : "memory");
+	/*
+	 * With V_INTR_MASKING, the host's RFLAGS.IF at VMRUN decides whether
+	 * physical interrupts reach the host (as #VMEXIT(INTR)) while the
+	 * guest runs: it must be set, or a guest that never exits (jmp $)
+	 * keeps this CPU forever.  GIF=0 holds interrupts off meanwhile,
+	 * as KVM does in svm_vcpu_enter_exit().
+	 */
+	raw_local_irq_enable();
 	svm_vmrun(svm->vmcb_pa, host_pa, gpr);
+	raw_local_irq_disable();
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	asm volatile("stgi" : : : "memory");

@@ -172,6 +172,10 @@ static void x86_set_fpu(struct x86_vcpu *x, const struct kvm_fpu *f)
 	fx->rdp = f->last_dp;
 	memcpy(fx->xmm_space, f->xmm, sizeof(f->xmm));
 	fx->mxcsr = f->mxcsr;
+	/* XRSTOR loads x87/SSE from this image only if the header says so */
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		x->fpu.fpstate->regs.xsave.header.xfeatures |=
+			XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 }
 
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID: the capabilities of a guest-running backend, KVM_GET_SUPPORTED_CPUID
+ * (E2BIG when nent is too small), KVM_SET_CPUID2/KVM_GET_CPUID2, and the
+ * guest's CPUID answered from the vCPU's table: indexed leaves only for
+ * their own index, zeros for absent leaves, a new table replaces the old.
+ * Also KVM_GET_TSC_KHZ.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "guest.h"
+#include "x86_cpuid.sym.h"
+
+HV_GUEST_BLOB(x86_cpuid);
+_Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
+
+#define SIG	KVM_CPUID_FLAG_SIGNIFCANT_INDEX
+#define ENT(f, i, fl, a, b, c, d) \
+	{ .function = f, .index = i, .flags = fl, .eax = a, .ebx = b, .ecx = c, .edx = d }
+
+static const struct kvm_cpuid_entry2 table[] = {
+	ENT(0, 0, 0, 7, 0x6f6d7668, 0x55504374, 0x74736554),	/* "hvmodTestCPU" */
+	ENT(1, 0, 0, 0x00a00f11, 0x01020304, 0x80000001, 0x178bfbff),
+	ENT(7, 0, SIG, 1, 0x11110000, 0x22220000, 0x33330000),
+	ENT(7, 1, SIG, 0, 0x44440000, 0x55550000, 0x66660000),
+	ENT(0x40000000, 0, 0, 0x40000000, 0x6f6d7668, 0x73655464, 0x00000074),
+	ENT(0x80000001, 0, 0, 0, 0, 0x00000121, 0x2fd3fbff),
+};
+#define NR_ENT		(int)(sizeof(table) / sizeof(table[0]))
+
+static const struct query {
+	uint32_t fn, idx;
+	int ent;		/* table entry expected, -1: zeros */
+	const char *why;
+} queries[] = {
+	{ 0, 0, 0, "leaf 0" },
+	{ 1, 0x55, 1, "leaf 1 with ECX 0x55 (index not significant)" },
+	{ 7, 0, 2, "leaf 7 index 0" },
+	{ 7, 1, 3, "leaf 7 index 1" },
+	{ 7, 2, -1, "leaf 7 index 2, not in the table: zeros" },
+	{ 0x40000000, 0, 4, "leaf 0x40000000" },
+	{ 0x12345, 0, -1, "leaf 0x12345, not in the table: zeros" },
+	{ 0x80000001, 0, 5, "leaf 0x80000001" },
+};
+#define NR_Q		(int)(sizeof(queries) / sizeof(queries[0]))
+#define NR_TESTS	(10 + NR_Q + 1)
+
+struct cpuid_buf {
+	struct kvm_cpuid2 c;
+	struct kvm_cpuid_entry2 e[260];
+};
+
+static struct cpuid_buf buf;
+
+/* Runs the guest over n (EAX, ECX) pairs; checks each against want[]. */
+static void guest_cpuid(struct hv_vm *vm, struct hv_vcpu *v, const struct query *q,
+			int n, const struct kvm_cpuid_entry2 *tab)
+{
+	struct kvm_regs r;
+	uint32_t got[4], want[4];
+	int i, k;
+	bool ok;
+
+	for (i = 0; i < n; i++) {
+		((uint32_t *)(vm->mem + G_DATA))[2 * i] = q[i].fn;
+		((uint32_t *)(vm->mem + G_DATA))[2 * i + 1] = q[i].idx;
+	}
+	hv_vcpu_mode(v, HV_LONG64, GUEST_cpuid_entry);
+	hv_get_regs(v, &r);
+	r.rsi = n;
+	hv_set_regs(v, &r);
+	for (i = 0; i < n; i++) {
+		const struct kvm_cpuid_entry2 *e = q[i].ent >= 0 ? &tab[q[i].ent] : NULL;
+
+		want[0] = e ? e->eax : 0;
+		want[1] = e ? e->ebx : 0;
+		want[2] = e ? e->ecx : 0;
+		want[3] = e ? e->edx : 0;
+		ok = true;
+		for (k = 0; k < 4; k++)
+			ok = ok && hv_run_io(v, KVM_EXIT_IO_OUT, 4, 0x10 + k, &got[k]);
+		if (!tap_result(ok && !memcmp(got, want, sizeof(got)),
+				"guest CPUID(0x%x, 0x%x): %s", q[i].fn, q[i].idx, q[i].why))
+			tap_diag("got %08x %08x %08x %08x, want %08x %08x %08x %08x",
+				 got[0], got[1], got[2], got[3],
+				 want[0], want[1], want[2], want[3]);
+	}
+	if (!hv_run_exit(v, KVM_EXIT_HLT))
+		tap_diag("guest did not end with HLT");
+}
+
+static bool has_leaf(const struct cpuid_buf *b, uint32_t fn)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->c.nent; i++)
+		if (b->e[i].function == fn)
+			return true;
+	return false;
+}
+
+int main(void)
+{
+	static const struct { long cap; const char *name; } caps[] = {
+		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
+		{ KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ" },
+	};
+	struct kvm_cpuid_entry2 new0 = ENT(0, 0, 0, 0xd, 0x4e455741, 0x4e455743, 0x4e455742);
+	struct query q0 = { 0, 0, 0, "leaf 0 after a second KVM_SET_CPUID2 replaced the table" };
+	int i, sys = hv_x86_open();
+	struct hv_vcpu v;
+	struct hv_vm vm;
+	long khz;
+
+	tap_plan(NR_TESTS);
+	for (i = 0; i < 3; i++)
+		hv_check_ret(ioctl(sys, KVM_CHECK_EXTENSION, caps[i].cap), 1,
+			     "KVM_CHECK_EXTENSION(%s) = 1", caps[i].name);
+	buf.c.nent = 1;
+	hv_check(ioctl(sys, KVM_GET_SUPPORTED_CPUID, &buf), E2BIG,
+		 "KVM_GET_SUPPORTED_CPUID with nent 1 -> E2BIG");
+	buf.c.nent = 256;
+	if (!tap_result(!ioctl(sys, KVM_GET_SUPPORTED_CPUID, &buf) && buf.c.nent > 1 &&
+			buf.c.nent <= 256 && has_leaf(&buf, 0) && has_leaf(&buf, 1) &&
+			has_leaf(&buf, 0x80000000),
+			"KVM_GET_SUPPORTED_CPUID with nent 256: leaves 0, 1 and 0x80000000"))
+		tap_diag("nent %u", buf.c.nent);
+
+	hv_vm_new(&vm, sys, G_MEM_SIZE);
+	hv_vm_load(&vm, x86_cpuid_bin, x86_cpuid_bin_end);
+	hv_vcpu_new(&vm, &v, 0);
+	khz = ioctl(v.fd, KVM_GET_TSC_KHZ, 0UL);
+	if (!tap_result(khz > 0, "KVM_GET_TSC_KHZ > 0"))
+		tap_diag("returned %ld (%s)", khz, hv_errname(errno));
+
+	buf.c.nent = 257;
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), E2BIG, "KVM_SET_CPUID2 with 257 entries -> E2BIG");
+	buf.c.nent = NR_ENT;
+	memcpy(buf.e, table, sizeof(table));
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), 0, "KVM_SET_CPUID2 with %d entries", NR_ENT);
+	memset(&buf, 0, sizeof(buf));
+	buf.c.nent = 1;
+	hv_check(ioctl(v.fd, KVM_GET_CPUID2, &buf), E2BIG,
+		 "KVM_GET_CPUID2 with nent 1 (table of %d) -> E2BIG", NR_ENT);
+	buf.c.nent = 64;
+	tap_result(!ioctl(v.fd, KVM_GET_CPUID2, &buf) && buf.c.nent == NR_ENT &&
+		   !memcmp(buf.e, table, sizeof(table)),
+		   "KVM_GET_CPUID2 returns the table set");
+
+	guest_cpuid(&vm, &v, queries, NR_Q, table);
+
+	buf.c.nent = 1;
+	buf.e[0] = new0;
+	if (ioctl(v.fd, KVM_SET_CPUID2, &buf))
+		tap_bail("KVM_SET_CPUID2: %s", hv_errname(errno));
+	guest_cpuid(&vm, &v, &q0, 1, &new0);
+
+	hv_vcpu_free(&v);
+	hv_vm_free(&vm);
+	return tap_finish();
+}

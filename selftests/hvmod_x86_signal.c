@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_RUN interrupted from userspace: immediate_exit, and a signal (no-op
+ * SIGALRM handler without SA_RESTART) stopping a guest that loops on
+ * in-kernel exits, then one that spins without any exit, so that only a
+ * host interrupt can take the CPU back.  Runs last: if the host cannot
+ * take the CPU back, the box hangs here.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+
+#include "guest.h"
+#include "x86_signal.sym.h"
+
+HV_GUEST_BLOB(x86_signal);
+_Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
+
+#define NR_TESTS	8
+
+/* KVM_RUN with SIGALRM due in ms milliseconds; 0 or the errno. */
+static int run_with_alarm(struct hv_vcpu *v, unsigned int ms)
+{
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+	struct itimerval off = { 0 };
+	int r, err;
+
+	v->run->exit_reason = 0xdead;
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ioctl(v->fd, KVM_RUN, 0UL);
+	err = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	return r ? err : 0;
+}
+
+static void expect_intr(struct hv_vcpu *v, int err, const char *what)
+{
+	if (!tap_result(err == EINTR && v->run->exit_reason == KVM_EXIT_INTR,
+			"%s: KVM_RUN -> EINTR, exit_reason KVM_EXIT_INTR", what))
+		tap_diag("KVM_RUN %s, exit_reason %u (%s)",
+			 err ? hv_errname(err) : "succeeded", v->run->exit_reason,
+			 hv_exit_name(v->run->exit_reason));
+}
+
+/* Restarts the guest at rip with RAX = 0. */
+static void set_rip(struct hv_vcpu *v, uint64_t rip)
+{
+	struct kvm_regs r;
+
+	hv_get_regs(v, &r);
+	r.rip = rip;
+	r.rax = 0;
+	hv_set_regs(v, &r);
+}
+
+int main(void)
+{
+	struct hv_vcpu v;
+	struct hv_vm vm;
+	uint64_t rip;
+	int err, sys = hv_x86_open();
+
+	tap_plan(NR_TESTS);
+	hv_vm_new(&vm, sys, G_MEM_SIZE);
+	hv_vm_load(&vm, x86_signal_bin, x86_signal_bin_end);
+	hv_vcpu_new(&vm, &v, 0);
+	hv_vcpu_mode(&v, HV_LONG64, GUEST_out_entry);
+
+	v.run->immediate_exit = 1;
+	v.run->exit_reason = 0xdead;
+	err = ioctl(v.fd, KVM_RUN, 0UL) ? errno : 0;
+	expect_intr(&v, err, "immediate_exit = 1");
+	hv_expect_hex(true, hv_rip(&v), GUEST_out_entry, "immediate_exit = 1: the guest did not run");
+	v.run->immediate_exit = 0;
+	hv_expect_out(&v, 0x10, 1, 0, "immediate_exit = 0: the guest runs (OUT)");
+
+	set_rip(&v, GUEST_cpuid_loop);
+	err = run_with_alarm(&v, 300);
+	expect_intr(&v, err, "SIGALRM while the guest loops on CPUID (exits to the kernel only)");
+	rip = hv_rip(&v);
+	if (!tap_result(rip >= GUEST_cpuid_loop && rip < GUEST_spin_loop,
+			"after the signal the guest's RIP is still in its CPUID loop"))
+		tap_diag("RIP 0x%llx", (unsigned long long)rip);
+
+	set_rip(&v, GUEST_spin_loop);
+	err = run_with_alarm(&v, 300);
+	expect_intr(&v, err, "SIGALRM while the guest spins without any exit (JMP to itself)");
+	hv_expect_hex(true, hv_rip(&v), GUEST_spin_loop, "after the signal RIP is the spinning JMP");
+	set_rip(&v, GUEST_out_entry);
+	hv_expect_out(&v, 0x10, 1, 0, "the vCPU runs again after being interrupted");
+
+	hv_vcpu_free(&v);
+	hv_vm_free(&vm);
+	return tap_finish();
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvt_hypercall.c: guest pointer validation and the core hypercalls that
+ * exist for every unikernel (walltime, puts, poll, halt).  The block and
+ * net hypercalls live in hvt_block.c and hvt_net.c.
+ *
+ * Every guest pointer goes through hvt_checked_gpa() before the host
+ * touches the memory behind it: nothing outside guest RAM (and nothing in
+ * the net ring area above it) is ever read or written.
+ */
+#include <err.h>
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+#include "hvt.h"
+
+/*
+ * The guest memory [GPA, GPA + SIZE) or exit 1.  Strict, as Solo5's
+ * HVT_CHECKED_GPA_P: the range must end below mem_size.
+ */
+void *hvt_checked_gpa(struct hvt *h, uint64_t gpa, uint64_t size)
+{
+	uint64_t end;
+
+	if (gpa >= h->mem_size || __builtin_add_overflow(gpa, size, &end) ||
+	    end >= h->mem_size)
+		errx(1, "Invalid guest access: gpa=0x%llx, sz=%llu",
+		     (unsigned long long)gpa, (unsigned long long)size);
+	return h->mem + gpa;
+}
+
+static void hc_walltime(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_walltime *t = hvt_checked_gpa(h, gpa, sizeof(*t));
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		err(1, "clock_gettime(CLOCK_REALTIME) failed");
+	t->nsecs = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void hc_puts(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_puts *p = hvt_checked_gpa(h, gpa, sizeof(*p));
+	uint64_t len = p->len;
+	const char *s = hvt_checked_gpa(h, p->data, len);
+
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* stdout gone: the guest cannot care */
+		s += n;
+		len -= n;
+	}
+}
+
+static void hc_poll(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_poll *t = hvt_checked_gpa(h, gpa, sizeof(*t));
+	uint64_t ready = 0;
+
+	t->ret = hvt_net_poll(h, t->timeout_nsecs, &ready);
+	t->ready_set = ready;
+}
+
+void hvt_hypercall_setup_core(struct hvt *h)
+{
+	h->hypercall[HVT_HC_WALLTIME] = hc_walltime;
+	h->hypercall[HVT_HC_PUTS] = hc_puts;
+	h->hypercall[HVT_HC_POLL] = hc_poll;
+}
+
+/* HALT: the guest's exit status; a non-zero cookie must be valid memory. */
+int hvt_hypercall_halt(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_halt *t = hvt_checked_gpa(h, gpa, sizeof(*t));
+
+	if (t->cookie)
+		hvt_checked_gpa(h, t->cookie, HVT_HALT_COOKIE_MAX);
+	return t->exit_status;
+}

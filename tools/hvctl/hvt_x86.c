@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvt_x86.c: the x86_64 side of the hvt tender: guest memory size, low
+ * memory (GDT, identity page tables, boot info, manifest copy, command
+ * line), the initial vCPU state and the KVM_RUN loop.
+ *
+ * Guest physical low memory:
+ *   0x00000  zero page (not mapped in the guest page tables)
+ *   0x01000  GDT: null, 64-bit code (0x08), data (0x10)
+ *   0x02000  PML4      0x03000 PDPT      0x04000-0x07fff PD0..PD3
+ *   0x08000  PT0 (4 KiB pages of the first 2 MiB)
+ *   0x10000  struct hvt_boot_info, then the manifest, then the command line
+ *            (0x10000-0xfffff is mapped read-only in the guest)
+ *   0x100000 the unikernel's ELF segments
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "hvt.h"
+
+#define GDT_BASE	0x1000ull
+#define PML4_BASE	0x2000ull
+#define PDPT_BASE	0x3000ull
+#define PD_BASE		0x4000ull	/* 4 pages: PD0..PD3 */
+#define PT0_BASE	0x8000ull
+
+#define PTE_P		(1ull << 0)
+#define PTE_RW		(1ull << 1)
+#define PTE_PS		(1ull << 7)
+
+#define GDT_CODE64	0x00af99000000ffffull
+#define GDT_DATA	0x00cf93000000ffffull
+#define SEL_CODE	0x08
+#define SEL_DATA	0x10
+
+#define CR0_INIT	0x80010021ull	/* PE | NE | WP | PG */
+#define CR4_INIT	0x620ull	/* PAE | OSFXSR | OSXMMEXCPT */
+#define EFER_INIT	0x500ull	/* LME | LMA */
+#define RFLAGS_INIT	0x2ull
+
+#define FOUR_GIB	(4ull << 30)
+
+uint64_t hvt_x86_mem_size(uint64_t requested)
+{
+	uint64_t mem = requested & ~(HVT_PAGE_2M - 1);
+
+	if (!mem)
+		mem = HVT_PAGE_2M;
+	if (mem != requested)
+		warnx("adjusting memory to %llu bytes", (unsigned long long)mem);
+	if (mem > HVT_MEM_MAX)
+		errx(1, "guest memory size %llu bytes exceeds the max size %llu bytes",
+		     (unsigned long long)mem, (unsigned long long)HVT_MEM_MAX);
+	return mem;
+}
+
+static void setup_gdt(uint8_t *mem)
+{
+	uint64_t *gdt = (uint64_t *)(mem + GDT_BASE);
+
+	gdt[0] = 0;
+	gdt[1] = GDT_CODE64;
+	gdt[2] = GDT_DATA;
+}
+
+static void setup_pagetables(uint8_t *mem, uint64_t alloc_size)
+{
+	uint64_t *pml4 = (uint64_t *)(mem + PML4_BASE);
+	uint64_t *pdpt = (uint64_t *)(mem + PDPT_BASE);
+	uint64_t *pd = (uint64_t *)(mem + PD_BASE);	/* 2048 entries */
+	uint64_t *pt0 = (uint64_t *)(mem + PT0_BASE);
+	uint64_t pa, top = alloc_size < FOUR_GIB ? alloc_size : FOUR_GIB;
+	int i;
+
+	memset(mem + PML4_BASE, 0, PT0_BASE + 0x1000 - PML4_BASE);
+	pml4[0] = PDPT_BASE | PTE_P | PTE_RW;
+	for (i = 0; i < 4; i++)
+		pdpt[i] = (PD_BASE + i * 0x1000ull) | PTE_P | PTE_RW;
+	pd[0] = PT0_BASE | PTE_P | PTE_RW;
+	for (pa = 0; pa < HVT_PAGE_2M; pa += 0x1000) {
+		if (pa < HVT_BOOT_INFO_BASE)
+			continue;		/* zero page, GDT, page tables */
+		if (pa < HVT_GUEST_MIN_BASE)
+			pt0[pa >> 12] = pa | PTE_P;	/* host -> guest only */
+		else
+			pt0[pa >> 12] = pa | PTE_P | PTE_RW;
+	}
+	for (pa = HVT_PAGE_2M; pa < top; pa += HVT_PAGE_2M)
+		pd[pa >> 21] = pa | PTE_P | PTE_RW | PTE_PS;
+}
+
+void hvt_x86_setup_lowmem(struct hvt *h)
+{
+	struct hvt_boot_info *bi;
+	uint64_t pos = HVT_BOOT_INFO_BASE;
+	struct mft *m;
+
+	_Static_assert(HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info) +
+		       MFT1_NOTE_MAX_SIZE + HVT_CMDLINE_SIZE <=
+		       HVT_GUEST_MIN_BASE, "low memory overflows into the ELF");
+
+	setup_gdt(h->mem);
+	setup_pagetables(h->mem, h->alloc_size);
+
+	bi = (struct hvt_boot_info *)(h->mem + pos);
+	pos += sizeof(*bi);
+	bi->mem_size = h->mem_size;
+	bi->kernel_end = h->kernel_end;
+	bi->cpu_cycle_freq = h->cpu_cycle_freq;
+	bi->host_features = 0;	/* no net ring: guests use hypercalls 6/7 */
+	bi->guest_features = 0;
+	bi->net_ring = 0;
+
+	bi->mft = pos;
+	m = (struct mft *)(h->mem + pos);
+	memcpy(m, h->mft, h->mft_size);
+	pos += h->mft_size;
+
+	bi->cmdline = pos;
+	memcpy(h->mem + pos, h->cmdline, HVT_CMDLINE_SIZE);
+}
+
+static void setup_cpuid(struct hvt *h)
+{
+	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned int nent = 64;
+
+	for (;;) {
+		free(cpuid);
+		cpuid = calloc(1, sizeof(*cpuid) +
+				  nent * sizeof(struct kvm_cpuid_entry2));
+		if (!cpuid)
+			err(1, "out of memory");
+		cpuid->nent = nent;
+		if (!ioctl(h->vm.sysfd, KVM_GET_SUPPORTED_CPUID, cpuid))
+			break;
+		if (errno != E2BIG || nent >= 4096)
+			err(1, "KVM: ioctl (GET_SUPPORTED_CPUID) failed");
+		nent *= 2;
+	}
+	if (ioctl(h->vm.vcpufd, KVM_SET_CPUID2, cpuid) < 0)
+		err(1, "KVM: ioctl (SET_CPUID2) failed");
+	free(cpuid);
+}
+
+static struct kvm_segment seg(uint16_t sel, uint8_t type, uint8_t l,
+			      uint8_t db)
+{
+	struct kvm_segment s = {
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .db = db, .s = 1, .l = l, .g = 1,
+	};
+	return s;
+}
+
+void hvt_x86_vcpu_init(struct hvt *h)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	long r;
+	int khz;
+
+	setup_cpuid(h);
+
+	memset(&sregs, 0, sizeof(sregs));
+	sregs.cr0 = CR0_INIT;
+	sregs.cr3 = PML4_BASE;
+	sregs.cr4 = CR4_INIT;
+	sregs.efer = EFER_INIT;
+	sregs.cs = seg(SEL_CODE, 9, 1, 0);	/* execute-only, accessed */
+	sregs.ss = sregs.ds = sregs.es = sregs.fs = sregs.gs =
+		seg(SEL_DATA, 3, 0, 1);		/* read-write, accessed */
+	sregs.tr = (struct kvm_segment){ .type = 11, .present = 1 };
+	sregs.ldt = (struct kvm_segment){ .unusable = 1 };
+	sregs.gdt.base = GDT_BASE;
+	sregs.gdt.limit = 3 * 8 - 1;
+	if (ioctl(h->vm.vcpufd, KVM_SET_SREGS, &sregs) < 0)
+		err(1, "KVM: ioctl (SET_SREGS) failed");
+
+	r = vm_check_extension(&h->vm, KVM_CAP_GET_TSC_KHZ);
+	if (r < 0)
+		err(1, "KVM: ioctl (KVM_CHECK_EXTENSION) failed");
+	if (r == 0)
+		errx(1, "KVM: host does not support KVM_CAP_GET_TSC_KHZ");
+	khz = ioctl(h->vm.vcpufd, KVM_GET_TSC_KHZ, 0);
+	if (khz < 0 && errno == EIO)
+		errx(1, "KVM: host TSC is unstable, cannot continue");
+	if (khz <= 0)
+		err(1, "KVM: ioctl (KVM_GET_TSC_KHZ) failed");
+	h->cpu_cycle_freq = khz * 1000ull;
+	((struct hvt_boot_info *)(h->mem + HVT_BOOT_INFO_BASE))->cpu_cycle_freq =
+		h->cpu_cycle_freq;
+
+	/* x86_64 ABI: (%rsp + 8) % 16 == 0 at entry; %rdi = boot info. */
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = h->entry;
+	regs.rflags = RFLAGS_INIT;
+	regs.rsp = h->mem_size - 8;
+	regs.rdi = HVT_BOOT_INFO_BASE;
+	if (ioctl(h->vm.vcpufd, KVM_SET_REGS, &regs) < 0)
+		err(1, "KVM: ioctl (SET_REGS) failed");
+}
+
+static unsigned long long guest_rip(struct hvt *h, const char *why)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(h->vm.vcpufd, KVM_GET_REGS, &regs) < 0)
+		err(1, "KVM: ioctl (GET_REGS) failed after %s", why);
+	return regs.rip;
+}
+
+/* One OUT to a hypercall port; returns 1 if the guest halted. */
+static int handle_io(struct hvt *h, int *status)
+{
+	struct kvm_run *run = h->vm.run;
+	unsigned int port = run->io.port, nr;
+	uint32_t *data;
+
+	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
+	    run->io.count != 1 || port < HVT_PIO_BASE ||
+	    port >= HVT_PIO_BASE + HVT_HC_MAX)
+		errx(1, "Invalid guest port access: port=0x%x", port);
+	data = vm_run_data(&h->vm, run->io.data_offset, sizeof(*data));
+	if (!data)
+		errx(1, "KVM: I/O exit data offset 0x%llx outside kvm_run",
+		     (unsigned long long)run->io.data_offset);
+	nr = port - HVT_PIO_BASE;
+	if (nr == HVT_HC_HALT) {
+		*status = hvt_hypercall_halt(h, *data);
+		return 1;
+	}
+	if (!h->hypercall[nr])
+		errx(1, "Invalid guest hypercall: num=%u", nr);
+	h->hypercall[nr](h, *data);
+	return 0;
+}
+
+int hvt_x86_run(struct hvt *h)
+{
+	struct kvm_run *run = h->vm.run;
+	int status;
+
+	for (;;) {
+		if (ioctl(h->vm.vcpufd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT)
+				errx(1, "KVM: host/guest translation fault: rip=0x%llx",
+				     guest_rip(h, "guest fault"));
+			err(1, "KVM: ioctl (RUN) failed");
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			if (handle_io(h, &status))
+				return status;
+			break;
+		case KVM_EXIT_INTR:
+			break;	/* a signal: its handler decides */
+		case KVM_EXIT_FAIL_ENTRY:
+			errx(1, "KVM: entry failure: hw_entry_failure_reason=0x%llx",
+			     (unsigned long long)
+			     run->fail_entry.hardware_entry_failure_reason);
+		case KVM_EXIT_INTERNAL_ERROR:
+			errx(1, "KVM: internal error exit: suberror=0x%x",
+			     run->internal.suberror);
+		default:
+			errx(1, "KVM: unhandled exit: exit_reason=0x%x, rip=0x%llx",
+			     run->exit_reason, guest_rip(h, "unhandled exit"));
+		}
+	}
+}

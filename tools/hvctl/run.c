@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c: `hvctl run --mode MODE [--device PATH] ...`: takes hvctl's own
+ * options (--mode, --device) out of the options that precede the guest
+ * and hands the rest to the mode.  Modes: hvt (Solo5 unikernels).
+ */
+#include <err.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hvctl.h"
+#include "hvt.h"
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s run --mode MODE [--device PATH] [MODE OPTIONS] [--] GUEST [ARGS...]\n"
+		"\n"
+		"modes:\n"
+		"  hvt     a Solo5 hvt (ABI 2) unikernel, with solo5-hvt's options:\n"
+		"          [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]\n"
+		"          [--net:NAME=IFACE] [--net-mac:NAME=MAC] [--solo5:OPTION]\n"
+		"          (`%s run --mode hvt --help` for details)\n"
+		"\n"
+		"--device PATH  the KVM-ABI device (default %s; /dev/kvm works too)\n",
+		hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
+}
+
+/* "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value, or NULL. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		errx(1, "run: option %s needs an argument", name);
+	return argv[++*i];
+}
+
+int hvctl_run(int argc, char **argv)
+{
+	const char *mode = NULL, *device = HVCTL_DEFAULT_DEVICE, *v;
+	bool opts = true, help = false;
+	char **rest;
+	int i, n = 0;
+
+	rest = calloc(argc + 1, sizeof(*rest));
+	if (!rest)
+		err(1, "out of memory");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && (a[0] != '-' || !strcmp(a, "--")))
+			opts = false;
+		if (opts && (v = opt_value(argc, argv, &i, "--mode"))) {
+			mode = v;
+			continue;
+		}
+		if (opts && (v = opt_value(argc, argv, &i, "--device"))) {
+			if (!*v)
+				errx(1, "run: --device needs a path");
+			device = v;
+			continue;
+		}
+		if (opts && (!strcmp(a, "--help") || !strcmp(a, "-h")))
+			help = true;
+		rest[n++] = argv[i];
+	}
+
+	if (!mode) {
+		if (help) {
+			run_usage(stdout);
+			return 0;
+		}
+		warnx("run: missing --mode (available: hvt)");
+		run_usage(stderr);
+		return 1;
+	}
+	if (!strcmp(mode, "hvt"))
+		return hvt_main(n, rest, device);
+	warnx("run: unknown mode '%s' (available: hvt)", mode);
+	return 1;
+}

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Cross-build what the arm64 box runs, outside the source tree so that the
+# x86 build products in the tree stay untouched:
+#
+#   $BUILD/arm64/src/          copy of Kbuild, VERSION, module/, include/
+#   $BUILD/arm64/hvmod.ko      built there against the box's arm64 headers
+#   $BUILD/arm64/selftests/    copy of selftests/ with the generic tests and
+#                              selftests/arm64/ built by aarch64-linux-gnu-gcc
+#
+#   build-arm64.sh [module|selftests|all]      (default all)
+#
+# Needs setup-arm64.sh to have run (make setup).  Incremental: sources are
+# copied with their timestamps, only when newer.
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+TOP=${TOP:-$(cd "$here/../.." && pwd)}
+KVER=${KVER:-$("$here/kver.sh")}
+BUILD=${BUILD:-$TOP/build}
+AVER=${KVER%-amd64}-arm64
+AROOT=${AROOT:-$BUILD/testbox/arm64}
+AKDIR=${AKDIR:-$AROOT/usr/src/linux-headers-$AVER}
+OUT=$BUILD/arm64
+CROSS=${CROSS_COMPILE:-aarch64-linux-gnu-}
+what=${1:-all}
+
+die() { echo "build-arm64: error: $*" >&2; exit 1; }
+
+command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc missing: run 'make setup'"
+[ -d "$AKDIR" ] || die "$AKDIR missing: run 'make setup'"
+
+# copy_tree DEST PATH...: the sources under PATH (relative to $TOP): C,
+# assembler, headers, scripts, Makefiles, linker scripts, never build
+# products (an x86 program must not look up to date to make), with
+# timestamps, only where newer.
+copy_tree()
+{
+	local dest=$1
+
+	shift
+	mkdir -p "$dest"
+	(cd "$TOP" && find "$@" -type f \( -name '*.[chS]' -o -name '*.sh' -o \
+		-name Makefile -o -name Kbuild -o -name VERSION -o \
+		-name '*.ld' -o -name '*.lds' \) -print0 |
+	 xargs -0 -r cp --parents -p -u -t "$dest")
+}
+
+build_module()
+{
+	copy_tree "$OUT/src" Kbuild VERSION module include
+	make -s -C "$AKDIR" M="$OUT/src" ARCH=arm64 CROSS_COMPILE="$CROSS" \
+		modules || die "module build failed"
+	cp -p "$OUT/src/hvmod.ko" "$OUT/hvmod.ko"
+	echo "build-arm64: $OUT/hvmod.ko"
+}
+
+build_selftests()
+{
+	local st=$OUT/selftests
+
+	copy_tree "$st" selftests include
+	# the generic tests and helpers (no x86 guests or unikernels), then
+	# selftests/arm64
+	progs=$(make -s -C "$st/selftests" --no-print-directory \
+		--eval='hv-print-%: ; @echo $($*)' \
+		hv-print-TEST_GEN_PROGS hv-print-HELPERS | tr '\n' ' ')
+	[ -n "$progs" ] || die "no TEST_GEN_PROGS in selftests/Makefile"
+	# shellcheck disable=SC2086
+	make -s -C "$st/selftests" CC="${CROSS}gcc" X86_PROGS= $progs \
+		>/dev/null || die "selftests build failed"
+	make -s -C "$st/selftests/arm64" CROSS_COMPILE="$CROSS" ||
+		die "selftests/arm64 build failed"
+	echo "build-arm64: $st/selftests"
+}
+
+case $what in
+module) build_module ;;
+selftests) build_selftests ;;
+all) build_module; build_selftests ;;
+*) die "usage: $0 [module|selftests|all]" ;;
+esac
