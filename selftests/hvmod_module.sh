@@ -51,6 +51,9 @@ ensure_loaded() { loaded || helper insmod "$KO"; }
 
 # hold WHAT: starts a background holder of a WHAT fd; waits for "ready".
 hold() {
+	# remove the last holder's output here: the background job truncates
+	# it only once it runs, and its "ready" must not be read before that
+	rm -f "$OUT.hold"
 	"$HELPER" hold "$1" > "$OUT.hold" 2>&1 &
 	holder=$!
 	_i=0

@@ -116,7 +116,15 @@ u8 npt_asid_prepare(struct npt_asid *a, s64 vm_tlb_gen)
 		a->asid = c->next++;
 		a->cpu = cpu;
 		a->gen = c->gen;
-		a->tlb_gen = vm_tlb_gen;	/* a fresh ASID holds nothing */
+		a->tlb_gen = vm_tlb_gen;
+		/*
+		 * A fresh ASID should hold nothing, but a TLB that is not
+		 * tagged by ASID (QEMU TCG's) may still hold the previous
+		 * guest's translations: flush, as KVM does for a new vCPU.
+		 */
+		if (tlb_ctl == TLB_CONTROL_DO_NOTHING)
+			tlb_ctl = npt_flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
+				  TLB_CONTROL_FLUSH_ALL_ASID;
 	}
 	if (a->tlb_gen != vm_tlb_gen) {
 		a->tlb_gen = vm_tlb_gen;

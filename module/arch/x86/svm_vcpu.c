@@ -188,25 +188,6 @@ static void svm_set_sregs(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s)
 				(s->cr8 & V_TPR_MASK);
 }
 
-static bool svm_canonical(u64 v)
-{
-	return ((s64)v << 16 >> 16) == (s64)v;
-}
-
-/* The PAT may only hold the architectural memory types. */
-static bool svm_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = pat >> (i * 8);
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
 /* The MSRs that live in the VMCB save area, by index. */
 static u64 *svm_msr_field(struct vmcb_save_area *v, u32 index)
 {
@@ -268,24 +249,6 @@ static int svm_set_msr(struct hvmod_vcpu *vcpu, u32 index, u64 data)
 	case MSR_IA32_TSC:
 		vmcb->control.tsc_offset = data - rdtsc();
 		return 0;
-	case MSR_KERNEL_GS_BASE:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-		if (!svm_canonical(data))
-			return -EINVAL;
-		break;
-	case MSR_SYSCALL_MASK:
-	case MSR_IA32_SYSENTER_CS:
-		data = (u32)data;
-		break;
-	case MSR_IA32_CR_PAT:
-		if (!svm_pat_valid(data))
-			return -EINVAL;
-		break;
 	}
 	if (!field)
 		return -ENOENT;

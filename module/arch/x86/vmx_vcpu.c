@@ -629,25 +629,6 @@ static void vmx_set_sregs(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s)
 		vmx_load_pdptrs(vcpu, s->cr3, false);
 }
 
-static bool vmx_canonical(u64 v)
-{
-	return ((s64)v << 16 >> 16) == (s64)v;
-}
-
-/* The PAT may only hold the architectural memory types. */
-static bool vmx_pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = pat >> (i * 8);
-
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
-}
-
 /* The MSRs kept in software (switched by hand or never loaded). */
 static u64 *vmx_msr_soft(struct vmx_vcpu *vmx, u32 index)
 {
@@ -718,30 +699,8 @@ static int vmx_set_msr(struct hvmod_vcpu *vcpu, u32 index, u64 data)
 	unsigned long field = vmx_msr_vmcs(index);
 	u64 *soft = vmx_msr_soft(vmx, index);
 
-	switch (index) {
-	case MSR_EFER:
+	if (index == MSR_EFER)
 		return vmx_set_efer(vcpu, data);
-	case MSR_KERNEL_GS_BASE:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_LSTAR:
-	case MSR_CSTAR:
-	case MSR_IA32_SYSENTER_ESP:
-	case MSR_IA32_SYSENTER_EIP:
-		if (!vmx_canonical(data))
-			return -EINVAL;
-		break;
-	case MSR_SYSCALL_MASK:
-		data = (u32)data;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		data = (u16)data;
-		break;
-	case MSR_IA32_CR_PAT:
-		if (!vmx_pat_valid(data))
-			return -EINVAL;
-		break;
-	}
 
 	if (soft) {
 		*soft = data;

@@ -20,6 +20,52 @@ static const u32 x86_msrs[] = {
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
 };
 
+static bool x86_canonical(u64 v)
+{
+	return ((s64)v << 16 >> 16) == (s64)v;
+}
+
+/* The PAT may only hold the architectural memory types. */
+static bool x86_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * What the architecture allows in an MSR, checked once for every backend
+ * before it stores the value: canonical addresses, PAT memory types;
+ * 32-bit registers are truncated.
+ */
+static int x86_msr_value(u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		return x86_canonical(*data) ? 0 : -EINVAL;
+	case MSR_SYSCALL_MASK:
+	case MSR_IA32_SYSENTER_CS:
+		*data = (u32)*data;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		return x86_pat_valid(*data) ? 0 : -EINVAL;
+	default:
+		return 0;
+	}
+}
+
 int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data)
 {
@@ -54,6 +100,8 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		x->misc_enable = data;
 		return 0;
 	default:
+		if (x86_msr_value(index, &data))
+			return -EINVAL;
 		return ops->set_msr(vcpu, index, data);
 	}
 }
