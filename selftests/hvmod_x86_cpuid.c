@@ -28,7 +28,7 @@ static const struct kvm_cpuid_entry2 table[] = {
 	ENT(0x40000000, 0, 0, 0x40000000, 0x6f6d7668, 0x73655464, 0x00000074),
 	ENT(0x80000001, 0, 0, 0, 0, 0x00000121, 0x2fd3fbff),
 };
-#define NR_ENT		(int)(sizeof(table) / sizeof(table[0]))
+#define NR_ENT		((int)ARRAY_SIZE(table))
 
 static const struct query {
 	uint32_t fn, idx;
@@ -44,7 +44,7 @@ static const struct query {
 	{ 0x12345, 0, -1, "leaf 0x12345, not in the table: zeros" },
 	{ 0x80000001, 0, 5, "leaf 0x80000001" },
 };
-#define NR_Q		(int)(sizeof(queries) / sizeof(queries[0]))
+#define NR_Q		((int)ARRAY_SIZE(queries))
 #define NR_TESTS	(10 + NR_Q + 1)
 
 struct cpuid_buf {

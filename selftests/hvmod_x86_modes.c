@@ -39,7 +39,7 @@ static const struct sregs_row bad_sregs[] = {
 	{ "EFER.LMA without EFER.LME", HV_LONG64, 0, CR0_PG, 0, CR4_PAE, 0, EFER_LME, 0 },
 	{ "CS.L in protected mode", HV_PROT32, 0, 0, 0, 0, 0, 0, 1 },
 };
-#define NR_BAD		(int)(sizeof(bad_sregs) / sizeof(bad_sregs[0]))
+#define NR_BAD		((int)ARRAY_SIZE(bad_sregs))
 #define NR_TESTS	(5 + NR_BAD + 2 + 5 + 5 + 6 + 5)
 
 static int sys;
@@ -176,6 +176,7 @@ static void test_reset_vector(struct hv_vm *vm)
 	uint8_t *top = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct hv_vcpu v;
+	bool ok;
 
 	if (top == MAP_FAILED)
 		tap_bail("mmap: %s", hv_errname(errno));
@@ -184,7 +185,8 @@ static void test_reset_vector(struct hv_vm *vm)
 	hv_vcpu_new(vm, &v, 2);
 	hv_expect_out(&v, 0x10, 1, 0x5a,
 		      "reset vector: code at 0xfffffff0 runs without SET_REGS/SET_SREGS (OUT 0x5a)");
-	hv_expect_hex(hv_run_exit(&v, KVM_EXIT_HLT), hv_rip(&v), 0xfff0 + len,
+	ok = hv_run_exit(&v, KVM_EXIT_HLT);	/* before hv_rip(): no arguments */
+	hv_expect_hex(ok, hv_rip(&v), 0xfff0 + len,
 		      "reset vector: KVM_EXIT_HLT, RIP 0x%zx past the HLT", 0xfff0 + len);
 	hv_vcpu_free(&v);
 }
@@ -266,7 +268,8 @@ static void test_switch(struct hv_vm *vm)
 	if (!tap_result(ok, "mode switch: KVM_GET_SREGS shows EFER.LMA, CR0.PG, CR4.PAE, CS.L"))
 		tap_diag("EFER 0x%llx CR0 0x%llx CR4 0x%llx CS sel 0x%x l %u",
 			 s.efer, s.cr0, s.cr4, s.cs.selector, s.cs.l);
-	hv_expect_hex(hv_run_exit(&v, KVM_EXIT_HLT), hv_rip(&v), GUEST_switch_after_hlt,
+	ok = hv_run_exit(&v, KVM_EXIT_HLT);
+	hv_expect_hex(ok, hv_rip(&v), GUEST_switch_after_hlt,
 		      "mode switch: KVM_EXIT_HLT in 64-bit mode, RIP past the HLT");
 	hv_vcpu_free(&v);
 }

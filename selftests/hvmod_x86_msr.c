@@ -16,7 +16,8 @@
 HV_GUEST_BLOB(x86_msr);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define MSR(x)		MSR_##x, #x
+#define ROW(x, v, v2)	{ MSR_##x, #x, v, v2 }
+#define BAD(x, v)	{ MSR_##x, #x, v }
 #define NONCANON	0x0000800000000000ULL
 #define UNKNOWN_MSR	0x12345678	/* outside every MSR permission range */
 #define UNKNOWN_MSR2	0xc0001fff	/* inside one */
@@ -26,22 +27,22 @@ static const struct msr_val {
 	const char *name;
 	uint64_t val, val2;		/* for KVM_SET_MSRS, for the guest's WRMSR */
 } msrs[] = {
-	{ MSR(STAR), 0x0023001000000000ULL, 0x001b000800000000ULL },
-	{ MSR(LSTAR), 0xffffffff81000000ULL, 0xffffffff82000000ULL },
-	{ MSR(CSTAR), 0xffffffff81000100ULL, 0x00007fffffff0000ULL },
-	{ MSR(SFMASK), 0x47700, 0x700 },
-	{ MSR(KERNEL_GS_BASE), 0xffff888012345000ULL, 0x00007f0000001000ULL },
-	{ MSR(FS_BASE), 0x00007f0012345000ULL, 0xffff800000002000ULL },
-	{ MSR(GS_BASE), 0xffff888000001000ULL, 0x0000000000003000ULL },
-	{ MSR(SYSENTER_CS), 0x10, 0x23 },
-	{ MSR(SYSENTER_ESP), 0xffffc90000004000ULL, 0x12345000 },
-	{ MSR(SYSENTER_EIP), 0xffffffff81000200ULL, 0x23456000 },
-	{ MSR(PAT), 0x0007040601050006ULL, 0x0406050700010604ULL },
-	{ MSR(APIC_BASE), 0xfed00900, 0xfee00900 },
-	{ MSR(MISC_ENABLE), 0x1801, 0x1800 },
-	{ MSR(EFER), EFER_SCE | EFER_NX, 0 },	/* ioctl only */
+	ROW(STAR, 0x0023001000000000ULL, 0x001b000800000000ULL),
+	ROW(LSTAR, 0xffffffff81000000ULL, 0xffffffff82000000ULL),
+	ROW(CSTAR, 0xffffffff81000100ULL, 0x00007fffffff0000ULL),
+	ROW(SFMASK, 0x47700, 0x700),
+	ROW(KERNEL_GS_BASE, 0xffff888012345000ULL, 0x00007f0000001000ULL),
+	ROW(FS_BASE, 0x00007f0012345000ULL, 0xffff800000002000ULL),
+	ROW(GS_BASE, 0xffff888000001000ULL, 0x0000000000003000ULL),
+	ROW(SYSENTER_CS, 0x10, 0x23),
+	ROW(SYSENTER_ESP, 0xffffc90000004000ULL, 0x12345000),
+	ROW(SYSENTER_EIP, 0xffffffff81000200ULL, 0x23456000),
+	ROW(PAT, 0x0007040601050006ULL, 0x0406050700010604ULL),
+	ROW(APIC_BASE, 0xfed00900, 0xfee00900),
+	ROW(MISC_ENABLE, 0x1801, 0x1800),
+	ROW(EFER, EFER_SCE | EFER_NX, 0),	/* ioctl only */
 };
-#define NR_MSRS		(int)(sizeof(msrs) / sizeof(msrs[0]))
+#define NR_MSRS		((int)ARRAY_SIZE(msrs))
 #define NR_GUEST_MSRS	(NR_MSRS - 1)
 
 static const struct {
@@ -49,16 +50,16 @@ static const struct {
 	const char *name;
 	uint64_t val;
 } bad[] = {
-	{ MSR(FS_BASE), NONCANON }, { MSR(GS_BASE), NONCANON },
-	{ MSR(KERNEL_GS_BASE), NONCANON }, { MSR(LSTAR), NONCANON },
-	{ MSR(CSTAR), NONCANON }, { MSR(SYSENTER_ESP), NONCANON },
-	{ MSR(SYSENTER_EIP), NONCANON },
-	{ MSR(PAT), 0x0007040600070402ULL },	/* type 2 is reserved */
-	{ MSR(PAT), 0x0007040600070408ULL },	/* type 8 does not exist */
-	{ MSR(EFER), 1ULL << 12 },		/* SVME */
-	{ MSR(EFER), 1ULL << 63 },
+	BAD(FS_BASE, NONCANON), BAD(GS_BASE, NONCANON),
+	BAD(KERNEL_GS_BASE, NONCANON), BAD(LSTAR, NONCANON),
+	BAD(CSTAR, NONCANON), BAD(SYSENTER_ESP, NONCANON),
+	BAD(SYSENTER_EIP, NONCANON),
+	BAD(PAT, 0x0007040600070402ULL),	/* type 2 is reserved */
+	BAD(PAT, 0x0007040600070408ULL),	/* type 8 does not exist */
+	BAD(EFER, 1ULL << 12),		/* SVME */
+	BAD(EFER, 1ULL << 63),
 };
-#define NR_BAD		(int)(sizeof(bad) / sizeof(bad[0]))
+#define NR_BAD		((int)ARRAY_SIZE(bad))
 
 #define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9)
 

@@ -16,12 +16,11 @@
 cd "$(dirname "$0")" || exit 1
 TIMEOUT=${HVMOD_TEST_TIMEOUT:-300}
 TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
-       hvmod_x86_exits hvmod_x86_msr hvmod_x86_mem hvmod_x86_smp hvmod_x86_fpu
-       hvmod_x86_cpuid hvmod_x86_signal hvmod_hvt.sh hvmod_module.sh"
+       hvmod_x86_modes hvmod_x86_exits hvmod_x86_msr hvmod_x86_mem hvmod_x86_smp hvmod_x86_fpu
+       hvmod_x86_cpuid hvmod_x86_irq hvmod_x86_signal hvmod_hvt.sh
+       hvmod_module.sh"
 # Built, but not in the default run until the module bugs they found are
-# fixed (see the issue notes): hvmod_x86_modes (HLT after an OUT: RIP),
-# hvmod_x86_irq (interrupted RIP, ready_for_interrupt_injection),
-# hvmod_x86_hostile (REP INS/OUTS of 10000 bytes), hvmod_fuzz (RCU stall),
+# fixed (see the issue notes): hvmod_x86_hostile (REP INS/OUTS of 10000 bytes), hvmod_fuzz (RCU stall),
 # hvmod_lifetime2 (fork cases), hvmod_coexist.sh (hvmod not refused while
 # a KVM VM runs).  Run them by name: run_tests.sh hvmod_fuzz ...
 # the arm64 box: the generic tests, then the arm64 register ABI and guests

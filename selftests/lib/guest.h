@@ -34,6 +34,10 @@
 		#name "_bin_end:\n"					\
 		".popsection\n")
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define HV_RUN_TIMEOUT	30	/* seconds before hv_run() gives up on a guest */
 
 #define MSR_EFER		0xc0000080

@@ -51,7 +51,7 @@ const char *hv_exit_name(uint32_t reason)
 		[KVM_EXIT_X86_WRMSR] = "KVM_EXIT_X86_WRMSR",
 	};
 
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+	if (reason < ARRAY_SIZE(names) && names[reason])
 		return names[reason];
 	return "(unknown exit reason)";
 }

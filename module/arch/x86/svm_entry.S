@@ -53,6 +53,7 @@ SYM_FUNC_START(svm_vmrun)
 	mov	(%rsp), %rax
 	vmload	%rax
 	sti
+	nop	/* let STI's one-instruction shadow end here, not in the guest */
 	vmrun	%rax
 	cli
 	vmsave	%rax
