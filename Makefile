@@ -7,6 +7,7 @@
 #   make demo            boot the default (SVM) box: load hvmod, run hvctl info
 #   make check           build + DKMS + every box; prints "N passed, N failed"
 #   make bench [BOX=svm|vmx]     hvbench: hvmod vs the distro's KVM, same box
+#   make bench-hvt [BOX=svm|vmx] hello.hvt boot-to-halt: hvmod vs the distro's KVM
 #   make box-shell BOX=svm|vmx   interactive shell in a box (see tools/testbox/README)
 #
 # KDIR defaults to the headers of the pinned test-box kernel
@@ -21,7 +22,7 @@ HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
 
 export TOP KVER KDIR BUILD HVMOD_VERSION
 
-.PHONY: all module hvctl selftests setup demo check bench box-shell dkms \
+.PHONY: all module hvctl selftests setup demo check bench bench-hvt box-shell dkms \
 	clean checkpatch
 
 all: module hvctl selftests
@@ -51,6 +52,9 @@ check: setup all
 # hvbench against /dev/hvmod and the distro's KVM in one box run (not a test)
 bench: setup all
 	$(TOP)/tools/testbox/run-box.sh --box $(BOX) --job bench
+
+bench-hvt: setup all
+	$(TOP)/tools/testbox/bench-hvt.sh --box $(BOX)
 
 BOX ?= svm
 box-shell: setup all

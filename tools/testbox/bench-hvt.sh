@@ -80,8 +80,8 @@ for m in $mods; do
 done
 series /dev/kvm > /tmp/kvm.us || exit 1
 
-read -r hm hmin hmax < <(stats /tmp/hvmod.us)
-read -r km kmin kmax < <(stats /tmp/kvm.us)
+set -- $(stats /tmp/hvmod.us) $(stats /tmp/kvm.us)	# (no /dev/fd in the box)
+hm=$1 hmin=$2 hmax=$3 km=$4 kmin=$5 kmax=$6
 echo "bench-hvt: hello.hvt boot-to-halt (hvctl run --mode hvt --mem=$MEM), $REPS runs each, ms"
 printf "bench-hvt: %-12s median %9s  min %9s  max %9s\n" /dev/hvmod "$hm" "$hmin" "$hmax"
 printf "bench-hvt: %-12s median %9s  min %9s  max %9s\n" /dev/kvm "$km" "$kmin" "$kmax"

@@ -36,8 +36,9 @@ HVMOD_VERSION=${HVMOD_VERSION:-$(cat "$TOP/VERSION" 2>/dev/null || echo unknown)
 HVCTL=${HVCTL:-$TOP/tools/hvctl/hvctl}
 SELFTESTS_DIR=${SELFTESTS_DIR:-$TOP/selftests}
 
-# Reference modules; their dependencies are added recursively.
-KVM_MODS="kvm kvm-amd kvm-intel irqbypass ccp"
+# Reference modules (and tun for the hvt net tests); their dependencies
+# are added recursively.
+KVM_MODS="kvm kvm-amd kvm-intel irqbypass ccp tun"
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
 usage() { die "usage: $0 --box svm|vmx|arm64 --job check|demo|bench|shell --out FILE"; }
