@@ -7,6 +7,7 @@
 #   make demo            boot the default (SVM) box: load hvmod, run hvctl info
 #   make check           build + DKMS + every box; prints "N passed, N failed"
 #   make bench [BOX=svm|vmx]     hvbench: hvmod vs the distro's KVM, same box
+#   make fuzz [ITER=N] [SEED=S]  a long hvmod_fuzz run in the svm box
 #   make box-shell BOX=svm|vmx   interactive shell in a box (see tools/testbox/README)
 #
 # KDIR defaults to the headers of the pinned test-box kernel
@@ -22,7 +23,7 @@ HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
 export TOP KVER KDIR BUILD HVMOD_VERSION
 
 .PHONY: all module hvctl selftests setup demo check bench box-shell dkms \
-	clean checkpatch
+	clean checkpatch fuzz
 
 all: module hvctl selftests
 
@@ -51,6 +52,11 @@ check: setup all
 # hvbench against /dev/hvmod and the distro's KVM in one box run (not a test)
 bench: setup all
 	$(TOP)/tools/testbox/run-box.sh --box $(BOX) --job bench
+
+# a long ioctl fuzzer run (make check runs a short one)
+ITER ?= 1000000
+fuzz: setup all
+	$(TOP)/tools/testbox/fuzz.sh --iter $(ITER) $(if $(SEED),--seed $(SEED))
 
 BOX ?= svm
 box-shell: setup all

@@ -259,6 +259,9 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
 		svm_inject_exception(svm, X86_TRAP_DB, false, 0);
 		return 1;
+	case SVM_EXIT_PAUSE:	/* a spinning guest: let the host breathe */
+		svm_skip(vcpu, 1);
+		return 1;
 	case SVM_EXIT_INVD:	/* never let a guest drop host cache lines */
 	case SVM_EXIT_WBINVD:	/* nor stall the host flushing them */
 		svm_skip(vcpu, 2);
