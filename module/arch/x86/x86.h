@@ -94,6 +94,7 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			  u16 port, u8 size, bool in, bool rep, u8 asize,
 			  u64 next_rip);
 int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
+unsigned int x86_prefix_len(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
 
 /* x86_cpuid.c */
 long x86_dev_ioctl(unsigned int ioctl, unsigned long arg);
