@@ -203,6 +203,22 @@ RC=$?
 expect 1 "not a Linux bzImage"
 report "a file that is not a bzImage: exit 1 with a message" "$WHY" "$OUT"
 
+# refused before the device is opened
+novm() {
+	_name=$1 _pat=$2
+	shift 2
+	OUT=$T/novm.out
+	timeout 30 "$HVCTL" run --mode type1 --device "$T/no-such-device" "$@" > "$OUT" 2>&1
+	RC=$?
+	expect 1 "$_pat"
+	report "$_name" "$WHY" "$OUT"
+}
+novm "RAM below the kernel's init_size: exit 1, asks for more" "raise --mem" \
+	--kernel "$KERNEL" --mem=40
+novm "--cpus 2: exit 1 (no local APIC to start it)" "only 1 CPU" \
+	--kernel "$KERNEL" --cpus 2
+novm "missing --kernel: exit 1 with usage" "missing --kernel"
+
 # ------------------------------------------------ the same guest on /dev/kvm
 KVM_MOD=
 grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd

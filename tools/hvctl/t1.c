@@ -376,6 +376,8 @@ int t1_main(int argc, char **argv, const char *device)
 		err(1, "Could not allocate guest memory (%lu MB)", mem_mb);
 	t->mem = p;
 
+	t1_boot_load(t);
+
 	vm_open(&t->vm, device);
 	khz = ioctl(t->vm.sysfd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ);
 	vm_create(&t->vm);
@@ -386,7 +388,7 @@ int t1_main(int argc, char **argv, const char *device)
 		t->tsc_khz = khz > 0 ? (unsigned long)khz : 0;
 	}
 	build_cmdline(t, append);
-	t1_boot_load(t);
+	t1_boot_cmdline(t);
 	t1_boot_vcpu(t);
 
 	t1_pic_init(t);

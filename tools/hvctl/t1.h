@@ -76,6 +76,7 @@ struct t1 {
 	const char *kernel, *initrd;
 	uint64_t entry;		/* startup_64 */
 	char cmdline[T1_CMDLINE_MAX];
+	uint32_t cmdline_max;	/* the kernel's cmdline_size */
 	unsigned long tsc_khz;
 	enum t1_end end;
 
@@ -97,8 +98,13 @@ int t1_main(int argc, char **argv, const char *device);
 int64_t t1_now_ns(void);
 void t1_kick_at(struct t1 *t, int64_t ns);	/* host timer for the vCPU */
 
-/* t1_boot.c: load the bzImage (+ initrd) and set up the boot state. */
+/*
+ * t1_boot.c: load the bzImage (+ initrd) and the zero page (before the
+ * device is opened: a bad image fails first), then the command line,
+ * then the vCPU's CPUID and registers.
+ */
 void t1_boot_load(struct t1 *t);
+void t1_boot_cmdline(struct t1 *t);
 void t1_boot_vcpu(struct t1 *t);
 
 /* t1_io.c: one I/O port access of SIZE bytes. */

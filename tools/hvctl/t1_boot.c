@@ -167,7 +167,7 @@ static void setup_pagetables(struct t1 *t)
 void t1_boot_load(struct t1 *t)
 {
 	uint8_t *img, *bp = t->mem + ZERO_PAGE;
-	size_t img_size, setup_size, hdr_end, cmd_len;
+	size_t img_size, setup_size, hdr_end;
 	uint64_t load, init_size, align, kend;
 	unsigned int setup_sects, version;
 
@@ -217,11 +217,7 @@ void t1_boot_load(struct t1 *t)
 	bp[HDR_LOADFLAGS] = LOADED_HIGH;	/* no KEEP_SEGMENTS, quiet off */
 	put32(bp, HDR_CODE32_START, (uint32_t)load);
 
-	cmd_len = strlen(t->cmdline);
-	if (cmd_len >= get32(img, HDR_CMDLINE_SIZE) + 1u)
-		errx(1, "command line of %zu bytes: the kernel takes at most %u",
-		     cmd_len, get32(img, HDR_CMDLINE_SIZE));
-	memcpy(t->mem + CMDLINE_BASE, t->cmdline, cmd_len + 1);
+	t->cmdline_max = get32(img, HDR_CMDLINE_SIZE);
 	put32(bp, HDR_CMD_LINE_PTR, (uint32_t)CMDLINE_BASE);
 
 	if (t->initrd) {
@@ -256,6 +252,16 @@ void t1_boot_load(struct t1 *t)
 
 	t->entry = load + 0x200;
 	free(img);
+}
+
+void t1_boot_cmdline(struct t1 *t)
+{
+	size_t len = strlen(t->cmdline);
+
+	if (len > t->cmdline_max || len >= T1_CMDLINE_MAX)
+		errx(1, "command line of %zu bytes: the kernel takes at most %u",
+		     len, t->cmdline_max);
+	memcpy(t->mem + CMDLINE_BASE, t->cmdline, len + 1);
 }
 
 /* The host's CPUID as the device offers it, minus the local APIC. */

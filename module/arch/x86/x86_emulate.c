@@ -537,8 +537,8 @@ int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 		i++;
 	if (mode64 && i < n && (buf[i] & 0xf0) == 0x40)
 		rex = buf[i++];
-	if (i + 3 > n || buf[i] != 0x0f || (buf[i + 1] != 0x21 &&
-					     buf[i + 1] != 0x23))
+	if (i + 3 > n || buf[i] != 0x0f ||
+	    (buf[i + 1] != 0x21 && buf[i + 1] != 0x23))
 		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
 	to_dr = buf[i + 1] == 0x23;
 	dr = (buf[i + 2] >> 3) & 7;
