@@ -269,7 +269,8 @@ struct priv_case {
 	uint8_t vec2;		/* X_EXC: also accepted if not 0 */
 	uint8_t rip_off;	/* X_EXC: reported RIP is SCR + rip_off */
 	uint32_t ecx;
-	uint64_t rax, rdx;
+	uint64_t rax, rdx;	/* also R9 = RAX */
+	uint64_t rcx_is;	/* X_HLT: RCX after the HLT, if not 0 */
 };
 
 #define ANY_RIP	0xff
@@ -316,9 +317,20 @@ static const struct priv_case priv_cases[] = {
 	/* FS_BASE is passed through: the CPU checks it (QEMU TCG does not) */
 	{ I("WRMSR FS_BASE non-canonical (passed through)", 0x0f, 0x30), .x = X_ANY, .ecx = 0xc0000100, .rdx = 0x00008000 },
 	{ I("WRMSR APIC_BASE reserved bits", 0x0f, 0x30), .x = X_EXC, .vec = 13, .ecx = 0x1b, .rax = 0xfee00fff },
-	{ I("MOV EAX, DR0", 0x0f, 0x21, 0xc0), .x = X_INTERNAL },
-	{ I("MOV DR7, EAX", 0x0f, 0x23, 0xf8), .x = X_INTERNAL },
-	{ I("MOV DR6, EAX", 0x0f, 0x23, 0xf0), .x = X_INTERNAL },
+	/* debug registers: emulated on per-vCPU copies, never the host's */
+	{ I("MOV EAX, DR0", 0x0f, 0x21, 0xc0), .x = X_HLT },
+	{ I("MOV DR7, EAX", 0x0f, 0x23, 0xf8), .x = X_HLT, .rax = 0x401 },
+	{ I("MOV DR6, EAX", 0x0f, 0x23, 0xf0), .x = X_HLT },
+	{ I("MOV DR0, RAX; MOV RCX, DR0", 0x0f, 0x23, 0xc0, 0x0f, 0x21, 0xc1),
+	  .x = X_HLT, .rax = 0xffffffff81000000ull, .rcx_is = 0xffffffff81000000ull },
+	{ I("MOV DR1, R9 (REX.B); MOV RCX, DR1", 0x41, 0x0f, 0x23, 0xc9, 0x0f, 0x21, 0xc9),
+	  .x = X_HLT, .rax = 0x1234, .rcx_is = 0x1234 },
+	{ I("MOV RCX, DR6 after reset", 0x0f, 0x21, 0xf1), .x = X_HLT,
+	  .rcx_is = 0xffff0ff0 },
+	{ I("MOV RCX, DR7 after reset", 0x0f, 0x21, 0xf9), .x = X_HLT,
+	  .rcx_is = 0x400 },
+	{ I("MOV DR7, RAX; MOV RCX, DR5 (DR7 alias)", 0x0f, 0x23, 0xf8, 0x0f, 0x21, 0xe9),
+	  .x = X_HLT, .rax = 0x402, .rcx_is = 0x402 },
 	{ I("INT3", 0xcc), .x = X_EXC, .vec = 3, .rip_off = 1 },
 	/* INT1 is #DB on hardware; QEMU TCG raises #UD */
 	{ I("ICEBP (INT1)", 0xf1), .x = X_EXC, .vec = 1, .vec2 = 6, .rip_off = ANY_RIP },
@@ -359,6 +371,7 @@ static void test_privileged(void)
 		hv_get_regs(&v, &r);
 		r.rax = c->rax;
 		r.rdx = c->rdx;
+		r.r9 = c->rax;
 		hv_set_regs(&v, &r);
 		switch (c->x) {
 		case X_HLT:
@@ -369,6 +382,15 @@ static void test_privileged(void)
 					 (unsigned long long)rip,
 					 (unsigned long long)SCR + c->len + 1);
 				ok = false;
+			}
+			if (ok && c->rcx_is) {
+				hv_get_regs(&v, &r);
+				if (r.rcx != c->rcx_is) {
+					tap_diag("RCX 0x%llx, expected 0x%llx",
+						 (unsigned long long)r.rcx,
+						 (unsigned long long)c->rcx_is);
+					ok = false;
+				}
 			}
 			tap_result(ok, "privileged: %s executes (then HLT)", c->name);
 			break;

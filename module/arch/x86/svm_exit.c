@@ -262,6 +262,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_PAUSE:	/* a spinning guest: let the host breathe */
 		svm_skip(vcpu, 1);
 		return 1;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		return x86_emulate_mov_dr(vcpu, &svm_x86_ops);
 	case SVM_EXIT_INVD:	/* never let a guest drop host cache lines */
 	case SVM_EXIT_WBINVD:	/* nor stall the host flushing them */
 		svm_skip(vcpu, 2);

@@ -564,3 +564,60 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 	}
 	return 0;
 }
+
+/*
+ * MOV to/from a debug register (0F 21 /r, 0F 23 /r) after a DR access
+ * exit: decoded here because the exit does not always name the GPR
+ * (SVM without decode assists).  The register operand is ModRM.rm
+ * (+REX.B) whatever ModRM.mod says; DR4/DR5 alias DR6/DR7 (CR4.DE is
+ * not offered).  Returns 1 (handled, RIP advanced) or 0 with an
+ * internal-error exit for userspace.
+ */
+int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	u64 rip = ops->get_rip(vcpu), la, v;
+	struct kvm_sregs s;
+	bool mode64, to_dr;
+	unsigned int i = 0, n;
+	u8 buf[15], rex = 0, dr, gpr;
+
+	ops->get_sregs(vcpu, &s);
+	mode64 = (s.efer & EFER_LMA) && s.cs.l;
+	la = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
+	for (n = sizeof(buf); n > 0; n--)
+		if (!x86_linear_rw(vcpu, &s, la, buf, n, false))
+			break;
+	while (i < n && (buf[i] == 0x66 || buf[i] == 0x67 || buf[i] == 0xf2 ||
+			 buf[i] == 0xf3 || x86_prefix_seg(buf[i]) >= 0))
+		i++;
+	if (mode64 && i < n && (buf[i] & 0xf0) == 0x40)
+		rex = buf[i++];
+	if (i + 3 > n || buf[i] != 0x0f ||
+	    (buf[i + 1] != 0x21 && buf[i + 1] != 0x23))
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+	to_dr = buf[i + 1] == 0x23;
+	dr = (buf[i + 2] >> 3) & 7;
+	gpr = (buf[i + 2] & 7) | ((rex & 1) << 3);
+	if (rex & 4)			/* DR8-15 do not exist */
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	if (to_dr) {
+		v = x->gpr[gpr];
+		if (!mode64)
+			v = (u32)v;
+		if (dr < 4)
+			x->db[dr] = v;
+		else if (dr == 6)
+			x->dr6 = (v & X86_DR6_VOLATILE) |
+				 (X86_DR6_INIT & ~X86_DR6_VOLATILE);
+		else
+			x->dr7 = (v & X86_DR7_VOLATILE) | X86_DR7_INIT;
+	} else {
+		v = dr < 4 ? x->db[dr] : dr == 6 ? x->dr6 : x->dr7;
+		x->gpr[gpr] = mode64 ? v : (u32)v;
+	}
+	ops->set_rip(vcpu, rip + i + 3);
+	return 1;
+}
