@@ -197,6 +197,7 @@ static int svm_check_extension(long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	default:
 		return -1;

@@ -346,6 +346,7 @@ static int vmx_check_extension(long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	default:
 		return -1;

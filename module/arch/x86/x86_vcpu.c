@@ -188,6 +188,7 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		struct kvm_sregs sregs;
 		struct kvm_fpu fpu;
 		struct kvm_interrupt irq;
+		struct kvm_mp_state mp;
 	} u;
 	long r;
 
@@ -242,6 +243,22 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		return x86_msrs_ioctl(vcpu, ops, true, argp);
 	case KVM_GET_TSC_KHZ:
 		return tsc_khz;
+	/*
+	 * No in-kernel LAPIC: as in KVM without one, HLT exits to userspace
+	 * and INIT/SIPI are userspace's, so a vCPU is always RUNNABLE.
+	 */
+	case KVM_GET_MP_STATE:
+		u.mp.mp_state = KVM_MP_STATE_RUNNABLE;
+		return copy_to_user(argp, &u.mp, sizeof(u.mp)) ? -EFAULT : 0;
+	case KVM_SET_MP_STATE:
+		if (copy_from_user(&u.mp, argp, sizeof(u.mp)))
+			return -EFAULT;
+		if (u.mp.mp_state != KVM_MP_STATE_RUNNABLE) {
+			hvmod_reject("KVM_SET_MP_STATE: state %u needs an in-kernel LAPIC",
+				     u.mp.mp_state);
+			return -EINVAL;
+		}
+		return 0;
 	case KVM_INTERRUPT:
 		if (copy_from_user(&u.irq, argp, sizeof(u.irq)))
 			return -EFAULT;
