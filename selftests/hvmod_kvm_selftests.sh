@@ -25,27 +25,38 @@
 # listed below):
 PASS="kvm_create_max_vcpus"
 #
-# Known to fail on /dev/hvmod (all pass on the distro's KVM in the svm box
-# unless noted), by what hvmod lacks:
-#   KVM_CREATE_IRQCHIP: 6.1's __vm_create() creates the in-kernel irqchip
-#     (PIC+IOAPIC+LAPIC) for every x86 VM that has vCPUs and asserts it
-#     succeeds; hvmod has only the userspace irqchip (KVM_INTERRUPT), so
-#     every test built on vm_create*() stops there:
-#     set_memory_region_test kvm_page_table_test
-#     memslot_modification_stress_test memslot_perf_test demand_paging_test
-#     hardware_disable_test max_guest_memory_test system_counter_offset_test
-#     rseq_test x86_64/set_sregs_test x86_64/sync_regs_test
-#     x86_64/userspace_io_test x86_64/cpuid_test x86_64/debug_regs
-#     x86_64/platform_info_test x86_64/tsc_msrs_test x86_64/kvm_pv_test
-#     x86_64/mmio_warning_test x86_64/userspace_msr_exit_test
-#     x86_64/cr4_cpuid_sync_test x86_64/emulator_error_test
-#     x86_64/xss_msr_test x86_64/kvm_clock_test x86_64/monitor_mwait_test
-#     x86_64/fix_hypercall_test x86_64/set_boot_cpu_id x86_64/state_test
-#     x86_64/triple_fault_event_test x86_64/xapic_state_test
-#     x86_64/svm_vmcall_test x86_64/smm_test
-#   kvm_binary_stats_test: KVM_GET_STATS_FD (binary stats) not implemented.
-#   x86_64/get_msr_index_features: KVM_GET_MSR_FEATURE_INDEX_LIST.
-#   x86_64/max_vcpuid_cap_test: KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID).
+# Not in the list, by what /dev/hvmod lacks (box-run in the svm box,
+# hvkst=both hvkst_tests=all; "KVM:" is the same test on the distro's KVM
+# in that box, where it differs from a pass):
+#  KVM_CREATE_IRQCHIP (ENOTTY): 6.1's __vm_create() creates the in-kernel
+#  PIC+IOAPIC+LAPIC for every x86 VM with vCPUs and asserts success; hvmod
+#  has only the userspace irqchip (KVM_INTERRUPT).  Fails there:
+#    demand_paging_test (KVM: mmap ENOMEM, the box has 1 GiB)
+#    hardware_disable_test (KVM: runs past any short timeout under TCG)
+#    kvm_page_table_test max_guest_memory_test memslot_modification_stress_test
+#    memslot_perf_test rseq_test system_counter_offset_test x86_64/cpuid_test
+#    x86_64/smm_test x86_64/state_test x86_64/tsc_msrs_test
+#    x86_64/userspace_io_test x86_64/userspace_msr_exit_test
+#    x86_64/xapic_state_test x86_64/xss_msr_test
+#    x86_64/set_sregs_test (its vCPU-model-less first half runs on hvmod)
+#    set_memory_region_test (first KVM_SET_NR_MMU_PAGES: ENOTTY)
+#  Skip themselves, a capability hvmod does not report:
+#    kvm_binary_stats_test     KVM_CAP_BINARY_STATS_FD
+#    x86_64/cr4_cpuid_sync_test  XSAVE in KVM_GET_SUPPORTED_CPUID (XSAVE work)
+#    x86_64/debug_regs         KVM_CAP_SET_GUEST_DEBUG
+#    x86_64/emulator_error_test  KVM_CAP_SMALLER_MAXPHYADDR
+#    x86_64/fix_hypercall_test x86_64/monitor_mwait_test  KVM_CAP_DISABLE_QUIRKS2
+#    x86_64/get_msr_index_features  KVM_CAP_GET_MSR_FEATURES
+#    x86_64/kvm_clock_test     KVM_CAP_ADJUST_CLOCK (KVM_CLOCK_REALTIME)
+#    x86_64/kvm_pv_test        KVM_CAP_ENFORCE_PV_FEATURE_CPUID
+#    x86_64/platform_info_test KVM_CAP_MSR_PLATFORM_INFO
+#    x86_64/set_boot_cpu_id    KVM_CAP_SET_BOOT_CPU_ID
+#    x86_64/sync_regs_test     KVM_CAP_SYNC_REGS
+#    x86_64/svm_vmcall_test x86_64/triple_fault_event_test  nested SVM (no
+#                              SVM in KVM_GET_SUPPORTED_CPUID)
+#    x86_64/mmio_warning_test  Intel only (skips on KVM in this box too)
+#  x86_64/max_vcpuid_cap_test: KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID) (ENOTTY).
+#  Not built (6.1.y tree does not compile them): dirty_log_test, steal_time.
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 KST=${HVMOD_KST_DIR:-$DIR/kvm}
@@ -87,9 +98,11 @@ prefix() {
 	while IFS= read -r _l || [ -n "$_l" ]; do echo "# $_l"; done
 }
 
+OUT=${TMPDIR:-/tmp}/hvmod_kvm_selftests.$$
 made_node=
 loaded_kvm=
 cleanup() {
+	rm -f "$OUT"
 	[ -z "$made_node" ] || rm -f /dev/kvm
 	[ -z "$loaded_kvm" ] || modprobe -r kvm-amd 2>/dev/null
 }
@@ -139,12 +152,15 @@ for d in $devs; do
 			continue
 		fi
 		echo "# $name: /dev/kvm = $src"
-		exec 4>&1
-		rc=$({ { (cd "$KST" &&
-			  timeout "$TIMEOUT" unshare -m sh -c \
-				'mount --bind "$1" /dev/kvm && exec "$2"' sh "$src" "./$t") 2>&1
-			echo $? >&3; } | prefix >&4; } 3>&1)
-		exec 4>&-
+		# New mount and PID namespaces: sh is PID 1 there (no exec: a
+		# PID 1 test would ignore timeout's SIGTERM); when it exits, the
+		# kernel kills whatever the test forked and left behind.
+		(cd "$KST" && unshare -m -p -f sh -c \
+			'mount --bind "$1" /dev/kvm || exit 125
+			 timeout "$2" "$3"; r=$?; exit $r' \
+			sh "$src" "$TIMEOUT" "./$t") > "$OUT" 2>&1
+		rc=$?
+		prefix < "$OUT"
 		case $rc in
 		0) echo "ok $i $name" ;;
 		4) echo "ok $i $name # SKIP (the test skipped itself)" ;;
