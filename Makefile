@@ -6,6 +6,8 @@
 #   make setup           install what a fresh Debian 12 machine lacks (apt-get)
 #   make demo            boot the default (SVM) box: load hvmod, run hvctl info
 #   make check           build + DKMS + every box; prints "N passed, N failed"
+#   make kvm-selftests   the kernel's own KVM selftests (linux-source-6.1) for
+#                        selftests/hvmod_kvm_selftests.sh (cached build)
 #   make bench [BOX=svm|vmx]     hvbench: hvmod vs the distro's KVM, same box
 #   make bench-hvt [BOX=svm|vmx] hello.hvt boot-to-halt: hvmod vs the distro's KVM
 #   make fuzz [ITER=N] [SEED=S]  a long hvmod_fuzz run in the svm box
@@ -24,7 +26,7 @@ HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
 export TOP KVER KDIR BUILD HVMOD_VERSION
 
 .PHONY: all module hvctl selftests setup demo check bench bench-hvt box-shell dkms \
-	clean checkpatch fuzz
+	clean checkpatch fuzz kvm-selftests
 
 all: module hvctl selftests
 
@@ -47,7 +49,10 @@ dkms:
 demo: setup all
 	$(TOP)/tools/testbox/run-box.sh --box svm --job demo
 
-check: setup all
+kvm-selftests: setup
+	$(TOP)/tools/testbox/kvm-selftests.sh
+
+check: setup all kvm-selftests
 	$(TOP)/tools/testbox/check.sh
 
 # hvbench against /dev/hvmod and the distro's KVM in one box run (not a test)

@@ -127,6 +127,16 @@ int hvmod_create_vcpu(struct hvmod_vm *vm, unsigned long id)
 	}
 
 	mutex_lock(&vm->lock);
+	/* as KVM: the first vCPU fixes the limit (KVM_CAP_MAX_VCPU_ID) */
+	if (!vm->max_vcpu_ids)
+		vm->max_vcpu_ids = HVMOD_MAX_VCPUS;
+	if (id >= vm->max_vcpu_ids) {
+		mutex_unlock(&vm->lock);
+		hvmod_reject("KVM_CREATE_VCPU: id %lu not below KVM_CAP_MAX_VCPU_ID %u",
+			     id, vm->max_vcpu_ids);
+		r = -EINVAL;
+		goto out_free;
+	}
 	if (vm->vcpus[id]) {
 		mutex_unlock(&vm->lock);
 		hvmod_reject("KVM_CREATE_VCPU: id %lu already exists", id);

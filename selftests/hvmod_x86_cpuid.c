@@ -4,7 +4,8 @@
  * (E2BIG when nent is too small), KVM_SET_CPUID2/KVM_GET_CPUID2, and the
  * guest's CPUID answered from the vCPU's table: indexed leaves only for
  * their own index, zeros for absent leaves, a new table replaces the old.
- * Also KVM_GET_TSC_KHZ.
+ * Also KVM_GET_TSC_KHZ, and KVM_GET/SET_MP_STATE without an in-kernel LAPIC
+ * (as KVM: always RUNNABLE, a HLT exit included; other states EINVAL).
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -45,7 +46,7 @@ static const struct query {
 	{ 0x80000001, 0, 5, "leaf 0x80000001" },
 };
 #define NR_Q		((int)ARRAY_SIZE(queries))
-#define NR_TESTS	(10 + NR_Q + 1)
+#define NR_TESTS	(11 + NR_Q + 1 + 3)
 
 struct cpuid_buf {
 	struct kvm_cpuid2 c;
@@ -107,7 +108,9 @@ int main(void)
 		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 		{ KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ" },
+		{ KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE" },
 	};
+	struct kvm_mp_state mp;
 	struct kvm_cpuid_entry2 new0 = ENT(0, 0, 0, 0xd, 0x4e455741, 0x4e455743, 0x4e455742);
 	struct query q0 = { 0, 0, 0, "leaf 0 after a second KVM_SET_CPUID2 replaced the table" };
 	int i, sys = hv_x86_open();
@@ -116,7 +119,7 @@ int main(void)
 	long khz;
 
 	tap_plan(NR_TESTS);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < (int)ARRAY_SIZE(caps); i++)
 		hv_check_ret(ioctl(sys, KVM_CHECK_EXTENSION, caps[i].cap), 1,
 			     "KVM_CHECK_EXTENSION(%s) = 1", caps[i].name);
 	buf.c.nent = 1;
@@ -157,6 +160,18 @@ int main(void)
 	if (ioctl(v.fd, KVM_SET_CPUID2, &buf))
 		tap_bail("KVM_SET_CPUID2: %s", hv_errname(errno));
 	guest_cpuid(&vm, &v, &q0, 1, &new0);
+
+	/* the guest ended with a HLT exit */
+	mp.mp_state = ~0u;
+	if (!tap_result(!ioctl(v.fd, KVM_GET_MP_STATE, &mp) &&
+			mp.mp_state == KVM_MP_STATE_RUNNABLE,
+			"KVM_GET_MP_STATE after a HLT exit: RUNNABLE"))
+		tap_diag("mp_state %u (%s)", mp.mp_state, hv_errname(errno));
+	mp.mp_state = KVM_MP_STATE_RUNNABLE;
+	hv_check(ioctl(v.fd, KVM_SET_MP_STATE, &mp), 0, "KVM_SET_MP_STATE(RUNNABLE)");
+	mp.mp_state = KVM_MP_STATE_HALTED;
+	hv_check(ioctl(v.fd, KVM_SET_MP_STATE, &mp), EINVAL,
+		 "KVM_SET_MP_STATE(HALTED) without an in-kernel LAPIC -> EINVAL");
 
 	hv_vcpu_free(&v);
 	hv_vm_free(&vm);

@@ -16,6 +16,8 @@
 #   HVCTL          [$TOP/tools/hvctl/hvctl]
 #   SELFTESTS_DIR  [$TOP/selftests]
 #   KROOT          [$BUILD/testbox/kernel]  (unpacked box kernel, setup.sh)
+#   KST_DIR        [$BUILD/kvm-selftests]   (optional: the kernel's KVM
+#                  selftests, tools/testbox/kvm-selftests.sh; x86 boxes)
 #
 # The arm64 box takes the cross-built copies (tools/testbox/build-arm64.sh)
 # instead: $BUILD/arm64/hvmod.ko, $BUILD/arm64/selftests/selftests, the
@@ -35,6 +37,7 @@ HVMOD_DKMS_KO=${HVMOD_DKMS_KO:-$BUILD/dkms/hvmod.ko}
 HVMOD_VERSION=${HVMOD_VERSION:-$(cat "$TOP/VERSION" 2>/dev/null || echo unknown)}
 HVCTL=${HVCTL:-$TOP/tools/hvctl/hvctl}
 SELFTESTS_DIR=${SELFTESTS_DIR:-$TOP/selftests}
+KST_DIR=${KST_DIR:-$BUILD/kvm-selftests}
 
 # Reference modules (and tun for the hvt net tests); their dependencies
 # are added recursively.
@@ -206,6 +209,14 @@ while read -r f; do
 	install_bin "$SELFTESTS_DIR/$f" "/selftests/${f#./}"
 done
 [ ! -d "$SELFTESTS_DIR/data" ] || cp -a "$SELFTESTS_DIR/data" "$stage/selftests/"
+# The kernel's KVM selftests (selftests/hvmod_kvm_selftests.sh), if built.
+if [ "$box" != arm64 ] && [ -d "$KST_DIR" ]; then
+	(cd "$KST_DIR" && find . -type f -perm -u+x) |
+	while read -r f; do
+		install_bin "$KST_DIR/$f" "/selftests/kvm/${f#./}"
+	done
+	cp "$KST_DIR/VERSION" "$stage/selftests/kvm/" 2>/dev/null || true
+fi
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -6 >"$out.tmp" || die "cpio failed"

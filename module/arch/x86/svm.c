@@ -197,6 +197,8 @@ static int svm_check_extension(long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_ENABLE_CAP_VM:
 		return 1;
 	default:
 		return -1;
@@ -218,6 +220,7 @@ struct hvmod_backend hvmod_svm_backend = {
 	.vcpu_put = svm_vcpu_put,
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_ioctl = svm_vcpu_ioctl,
+	.vm_ioctl = x86_vm_ioctl,
 	.dev_ioctl = x86_dev_ioctl,
 	.check_extension = svm_check_extension,
 	.s2 = &npt_format,

@@ -362,6 +362,8 @@ static int vmx_check_extension(long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_ENABLE_CAP_VM:
 		return 1;
 	default:
 		return -1;
@@ -383,6 +385,7 @@ struct hvmod_backend hvmod_vmx_backend = {
 	.vcpu_put = vmx_vcpu_put,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_ioctl = vmx_vcpu_ioctl,
+	.vm_ioctl = x86_vm_ioctl,
 	.dev_ioctl = x86_dev_ioctl,
 	.check_extension = vmx_check_extension,
 	.s2 = &ept_format,

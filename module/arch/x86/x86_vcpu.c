@@ -105,12 +105,23 @@ static void x86_set_regs(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 static int x86_check_sregs(const struct kvm_sregs *s)
 {
 	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
-	const u64 cr4_ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD |
-			   X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |
-			   X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |
-			   X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
-			   X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_SMEP |
-			   X86_CR4_SMAP;
+	u64 cr4_ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD |
+		     X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |
+		     X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |
+		     X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+	/*
+	 * As KVM: a feature's CR4 bit only if the host (and so
+	 * KVM_GET_SUPPORTED_CPUID) has the feature.
+	 */
+	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
+		cr4_ok |= X86_CR4_FSGSBASE;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		cr4_ok |= X86_CR4_PCIDE;
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		cr4_ok |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		cr4_ok |= X86_CR4_SMAP;
 
 	if (s->cr0 >> 32 || ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)) ||
 	    ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))) {
@@ -180,6 +191,46 @@ static void x86_set_fpu(struct x86_vcpu *x, const struct kvm_fpu *f)
 			XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
 }
 
+/*
+ * VM ioctls shared by SVM and VMX.  KVM_ENABLE_CAP: only KVM_CAP_MAX_VCPU_ID
+ * (lower the vCPU id limit before the first vCPU; set once); other caps
+ * EINVAL, as KVM answers for a cap it cannot enable.
+ */
+long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm_enable_cap cap;
+	long r;
+
+	switch (ioctl) {
+	case KVM_ENABLE_CAP:
+		if (copy_from_user(&cap, (void __user *)arg, sizeof(cap)))
+			return -EFAULT;
+		if (cap.flags || cap.cap != KVM_CAP_MAX_VCPU_ID) {
+			hvmod_reject("KVM_ENABLE_CAP: cap %u flags 0x%x not supported",
+				     cap.cap, cap.flags);
+			return -EINVAL;
+		}
+		if (cap.args[0] > HVMOD_MAX_VCPUS) {
+			hvmod_reject("KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID): %llu above %d",
+				     cap.args[0], HVMOD_MAX_VCPUS);
+			return -EINVAL;
+		}
+		mutex_lock(&vm->lock);
+		r = 0;
+		if (!vm->max_vcpu_ids)
+			vm->max_vcpu_ids = cap.args[0];
+		else if (vm->max_vcpu_ids != cap.args[0])
+			r = -EINVAL;
+		mutex_unlock(&vm->lock);
+		if (r)
+			hvmod_reject("KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID): already %u",
+				     vm->max_vcpu_ids);
+		return r;
+	default:
+		return -ENOTTY;
+	}
+}
+
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    unsigned int ioctl, unsigned long arg)
 {
@@ -190,6 +241,7 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		struct kvm_sregs sregs;
 		struct kvm_fpu fpu;
 		struct kvm_interrupt irq;
+		struct kvm_mp_state mp;
 	} u;
 	long r;
 
@@ -244,6 +296,22 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		return x86_msrs_ioctl(vcpu, ops, true, argp);
 	case KVM_GET_TSC_KHZ:
 		return tsc_khz;
+	/*
+	 * No in-kernel LAPIC: as in KVM without one, HLT exits to userspace
+	 * and INIT/SIPI are userspace's, so a vCPU is always RUNNABLE.
+	 */
+	case KVM_GET_MP_STATE:
+		u.mp.mp_state = KVM_MP_STATE_RUNNABLE;
+		return copy_to_user(argp, &u.mp, sizeof(u.mp)) ? -EFAULT : 0;
+	case KVM_SET_MP_STATE:
+		if (copy_from_user(&u.mp, argp, sizeof(u.mp)))
+			return -EFAULT;
+		if (u.mp.mp_state != KVM_MP_STATE_RUNNABLE) {
+			hvmod_reject("KVM_SET_MP_STATE: state %u needs an in-kernel LAPIC",
+				     u.mp.mp_state);
+			return -EINVAL;
+		}
+		return 0;
 	case KVM_INTERRUPT:
 		if (copy_from_user(&u.irq, argp, sizeof(u.irq)))
 			return -EFAULT;
