@@ -83,8 +83,16 @@ int hvctl_run(int argc, char **argv)
 		run_usage(stderr);
 		return 1;
 	}
-	if (!strcmp(mode, "hvt"))
+	if (!strcmp(mode, "hvt")) {
+#ifdef HVCTL_HVT
 		return hvt_main(n, rest, device);
+#else
+		(void)device;
+		warnx("run: mode 'hvt' is not in this build (x86_64 hosts only so far)");
+		free(rest);
+		return 1;
+#endif
+	}
 	warnx("run: unknown mode '%s' (available: hvt)", mode);
 	return 1;
 }
