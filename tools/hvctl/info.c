@@ -12,7 +12,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#ifndef HVCTL_NO_KMOD
 #include <libkmod.h>
+#endif
 #include <linux/kvm.h>
 #include <linux/hvmod.h>
 #include "hvctl.h"
@@ -41,25 +43,12 @@ static void read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
-static void module_state(struct mod_state *ms)
+static void module_params(struct mod_state *ms)
 {
-	struct kmod_module *mod = NULL;
-	struct kmod_ctx *ctx;
 	struct dirent *de;
 	char path[600];
 	DIR *d;
-	int st;
 
-	memset(ms, 0, sizeof(*ms));
-	ctx = kmod_new(NULL, NULL);
-	if (!ctx || kmod_module_new_from_name(ctx, "hvmod", &mod) < 0)
-		goto out;
-	st = kmod_module_get_initstate(mod);
-	if (st < 0)
-		goto out;
-	ms->loaded = true;
-	ms->state = kmod_module_initstate_str(st);
-	ms->refcount = kmod_module_get_refcnt(mod);
 	read_line("/sys/module/hvmod/version", ms->version,
 		  sizeof(ms->version));
 	d = opendir("/sys/module/hvmod/parameters");
@@ -75,12 +64,49 @@ static void module_state(struct mod_state *ms)
 	}
 	if (d)
 		closedir(d);
+}
+
+#ifndef HVCTL_NO_KMOD
+static void module_state(struct mod_state *ms)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx;
+	int st;
+
+	memset(ms, 0, sizeof(*ms));
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx || kmod_module_new_from_name(ctx, "hvmod", &mod) < 0)
+		goto out;
+	st = kmod_module_get_initstate(mod);
+	if (st < 0)
+		goto out;
+	ms->loaded = true;
+	ms->state = kmod_module_initstate_str(st);
+	ms->refcount = kmod_module_get_refcnt(mod);
+	module_params(ms);
 out:
 	if (mod)
 		kmod_module_unref(mod);
 	if (ctx)
 		kmod_unref(ctx);
 }
+#else
+/*
+ * Built without libkmod (make NO_KMOD=1, e.g. the arm64 cross build):
+ * whether hvmod is loaded comes from /sys/module, its state and
+ * reference count are not reported.
+ */
+static void module_state(struct mod_state *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+	ms->refcount = -1;
+	if (access("/sys/module/hvmod", F_OK))
+		return;
+	ms->loaded = true;
+	ms->state = "unavailable (hvctl built without libkmod)";
+	module_params(ms);
+}
+#endif
 
 static void feature_names(__u64 f, char *buf, size_t len)
 {
@@ -103,8 +129,11 @@ static void print_human(const struct mod_state *ms, const char *dev,
 	unsigned int i;
 	int p;
 
-	printf("module hvmod: %s, version %s, refcount %d\n", ms->state,
-	       ms->version[0] ? ms->version : "?", ms->refcount);
+	printf("module hvmod: %s, version %s", ms->state,
+	       ms->version[0] ? ms->version : "?");
+	if (ms->refcount >= 0)
+		printf(", refcount %d", ms->refcount);
+	printf("\n");
 	for (p = 0; p < ms->nparams; p++)
 		printf("  parameter %s = %s\n", ms->pname[p], ms->pval[p]);
 	printf("device %s: KVM API version %d\n", dev, api);
@@ -166,7 +195,8 @@ static void print_json(const struct mod_state *ms, const char *dev, int api,
 	printf("    \"loaded\": true,\n");
 	json_str("state", ms->state, true, 4);
 	json_str("version", ms->version, true, 4);
-	json_num("refcount", ms->refcount, true, 4);
+	if (ms->refcount >= 0)
+		json_num("refcount", ms->refcount, true, 4);
 	printf("    \"parameters\": {\n");
 	for (p = 0; p < ms->nparams; p++)
 		json_str(ms->pname[p], ms->pval[p], p + 1 < ms->nparams, 6);

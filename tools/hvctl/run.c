@@ -88,10 +88,19 @@ int hvctl_run(int argc, char **argv)
 		run_usage(stderr);
 		return 1;
 	}
-	if (!strcmp(mode, "hvt"))
+	if (!strcmp(mode, "hvt") || !strcmp(mode, "type1")) {
+#ifdef HVCTL_HVT
+		if (!strcmp(mode, "type1"))
+			return t1_main(n, rest, device);
 		return hvt_main(n, rest, device);
-	if (!strcmp(mode, "type1"))
-		return t1_main(n, rest, device);
+#else
+		(void)device;
+		warnx("run: mode '%s' is not in this build (x86_64 hosts only so far)",
+		      mode);
+		free(rest);
+		return 1;
+#endif
+	}
 	warnx("run: unknown mode '%s' (available: hvt, type1)", mode);
 	return 1;
 }

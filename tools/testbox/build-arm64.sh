@@ -9,7 +9,9 @@
 #   $BUILD/arm64/selftests/    copy of selftests/ with the generic tests and
 #                              selftests/arm64/ built by aarch64-linux-gnu-gcc
 #
-#   build-arm64.sh [module|selftests|all]      (default all)
+#   $BUILD/arm64/hvctl          static hvctl (NO_KMOD=1, no hvt mode yet)
+#
+#   build-arm64.sh [module|selftests|hvctl|all]      (default all)
 #
 # Needs setup-arm64.sh to have run (make setup).  Incremental: sources are
 # copied with their timestamps, only when newer.
@@ -80,9 +82,21 @@ build_selftests()
 	echo "build-arm64: $st/selftests"
 }
 
+# hvctl, static, without libkmod (hvctl info then reports the module
+# state as unavailable) and, for now, without the hvt mode (x86_64 only)
+build_hvctl()
+{
+	copy_tree "$OUT/src" VERSION include tools/hvctl
+	make -s -C "$OUT/src/tools/hvctl" TOP="$OUT/src" CC="${CROSS}gcc" \
+		NO_KMOD=1 LDFLAGS=-static || die "hvctl build failed"
+	cp -p "$OUT/src/tools/hvctl/hvctl" "$OUT/hvctl"
+	echo "build-arm64: $OUT/hvctl"
+}
+
 case $what in
 module) build_module ;;
 selftests) build_selftests ;;
-all) build_module; build_selftests ;;
-*) die "usage: $0 [module|selftests|all]" ;;
+hvctl) build_hvctl ;;
+all) build_module; build_selftests; build_hvctl ;;
+*) die "usage: $0 [module|selftests|hvctl|all]" ;;
 esac
