@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/mmu_notifier.h>
 #include <linux/rwsem.h>
 #include <linux/atomic.h>
 #include <uapi/linux/kvm.h>
@@ -26,6 +27,14 @@ struct hvmod_slot {
 	u64 size;		/* bytes, page aligned; 0 = slot unused */
 	u64 uaddr;		/* userspace address of the backing */
 	u32 flags;		/* KVM_MEM_* (none supported yet) */
+	/*
+	 * Watches [uaddr, uaddr + size) of the VM's mm: munmap, mremap,
+	 * madvise(DONTNEED), mprotect... of the backing unmap the slot's
+	 * stage-2 entries and unpin their pages (mmu.c).
+	 */
+	struct mmu_interval_notifier mni;
+	bool mni_live;
+	struct hvmod_vm *vm;
 };
 
 struct hvmod_vm {
@@ -34,6 +43,13 @@ struct hvmod_vm {
 	struct mutex lock;		/* vCPU table */
 	/* slots and stage-2: read by running vCPUs, written by slot changes */
 	struct rw_semaphore s2_sem;
+	/*
+	 * Orders stage-2 maps of pinned pages against MMU notifier
+	 * invalidations (the mmu_interval_read_begin/retry protocol);
+	 * taken outside s2.lock, never across a page pin or an allocation
+	 * that may reclaim.
+	 */
+	struct mutex mmu_lock;
 	struct hvmod_slot slots[HVMOD_MAX_SLOTS];
 	struct hvmod_s2 s2;		/* empty root if the backend has none */
 	atomic64_t tlb_gen;		/* bumped when stage-2 loses entries */
@@ -160,6 +176,8 @@ int hvmod_guest_rw(struct hvmod_vm *vm, u64 gpa, void *buf, size_t len,
 void hvmod_s2_zap(struct hvmod_vm *vm, u64 gpa, u64 size);
 void hvmod_s2_release_pinned(phys_addr_t pa, unsigned int level,
 			     unsigned int prot);
+int hvmod_slot_watch(struct hvmod_vm *vm, struct hvmod_slot *slot);
+void hvmod_slot_unwatch(struct hvmod_slot *slot);
 
 /* run.c */
 long hvmod_vcpu_run(struct hvmod_vcpu *vcpu);

@@ -91,6 +91,7 @@ int hvmod_set_memory_region(struct hvmod_vm *vm,
 				     id);
 			return -EINVAL;
 		}
+		hvmod_slot_unwatch(slot);
 		hvmod_s2_zap(vm, slot->gpa, slot->size);
 		vm->slot_bytes -= slot->size;
 		memset(slot, 0, sizeof(*slot));
@@ -116,13 +117,23 @@ int hvmod_set_memory_region(struct hvmod_vm *vm,
 				mem->memory_size))
 		return -EEXIST;
 
-	if (slot->size)
-		hvmod_s2_zap(vm, slot->gpa, slot->size);	/* a move */
-	else
-		vm->slot_bytes += mem->memory_size;
+	if (slot->size) {
+		/* a move: the notifier (same user range) stays */
+		hvmod_s2_zap(vm, slot->gpa, slot->size);
+		mutex_lock(&vm->mmu_lock);
+		slot->gpa = mem->guest_phys_addr;
+		mutex_unlock(&vm->mmu_lock);
+		return 0;
+	}
 	slot->gpa = mem->guest_phys_addr;
 	slot->size = mem->memory_size;
 	slot->uaddr = mem->userspace_addr;
 	slot->flags = mem->flags;
+	r = hvmod_slot_watch(vm, slot);
+	if (r) {
+		memset(slot, 0, sizeof(*slot));
+		return r;
+	}
+	vm->slot_bytes += mem->memory_size;
 	return 0;
 }

@@ -2,13 +2,19 @@
 /*
  * Guest RAM on stage-2 faults: a fault inside a memory slot pins the
  * backing user page and maps it; the page stays pinned until the slot is
- * deleted or moved, or the VM is destroyed.  Callers hold vm->s2_sem:
- * readers (vCPUs) fault pages in, writers (slot changes) unmap.
+ * deleted or moved, the VM is destroyed, or the user mapping behind it
+ * changes (munmap, mremap, madvise(DONTNEED), mprotect...): an MMU
+ * interval notifier on each slot's user range then unmaps and unpins, and
+ * the next guest touch faults the page in again from the new mapping (or
+ * ends KVM_RUN with EFAULT if there is none), as in KVM.  Callers of the
+ * fault path hold vm->s2_sem for reading; slot changes hold it for writing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/smp.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "hvmod.h"
@@ -79,7 +85,7 @@ void hvmod_s2_release_pinned(phys_addr_t pa, unsigned int level,
  */
 static bool hvmod_s2_map_huge(struct hvmod_vm *vm, struct hvmod_slot *slot,
 			      u64 gpa, struct page *first, unsigned int prot,
-			      unsigned int gup)
+			      unsigned int gup, unsigned long seq)
 {
 	unsigned int level, order = compound_order(compound_head(first));
 	unsigned long n, i, base_ua;
@@ -104,12 +110,17 @@ static bool hvmod_s2_map_huge(struct hvmod_vm *vm, struct hvmod_slot *slot,
 			if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
 				break;
 		if (got == n && i == n &&
-		    !(page_to_phys(pages[0]) & (sz - 1)) &&
-		    !hvmod_s2_map(&vm->s2, base, page_to_phys(pages[0]),
-				  level, prot)) {
-			hvmod_count_add(HVMOD_CNT_PINNED, n);
-			kvfree(pages);
-			return true;
+		    !(page_to_phys(pages[0]) & (sz - 1))) {
+			mutex_lock(&vm->mmu_lock);
+			if (!mmu_interval_read_retry(&slot->mni, seq) &&
+			    !hvmod_s2_map(&vm->s2, base, page_to_phys(pages[0]),
+					  level, prot)) {
+				hvmod_count_add(HVMOD_CNT_PINNED, n);
+				mutex_unlock(&vm->mmu_lock);
+				kvfree(pages);
+				return true;
+			}
+			mutex_unlock(&vm->mmu_lock);
 		}
 		if (got > 0)
 			unpin_user_pages(pages, got);
@@ -127,10 +138,9 @@ static bool hvmod_s2_map_huge(struct hvmod_vm *vm, struct hvmod_slot *slot,
 int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 {
 	struct hvmod_slot *slot = hvmod_slot_find(vm, gpa);
-	unsigned int prot = HVMOD_S2_R | HVMOD_S2_W | HVMOD_S2_X;
-	unsigned int gup = FOLL_WRITE | FOLL_LONGTERM;
-	unsigned int level;
-	unsigned long uaddr;
+	unsigned int prot, gup, level;
+	unsigned long uaddr, seq;
+	bool topped = false;
 	struct page *page;
 	u64 pte;
 	int r;
@@ -139,6 +149,13 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 		return 0;
 	gpa &= PAGE_MASK;
 	uaddr = slot->uaddr + (gpa - slot->gpa);
+retry:
+	prot = HVMOD_S2_R | HVMOD_S2_W | HVMOD_S2_X;
+	gup = FOLL_WRITE | FOLL_LONGTERM;
+	/* tables for the map, allocated before any lock the notifier takes */
+	r = hvmod_s2_topup(&vm->s2);
+	if (r)
+		return r;
 
 	/* only a fault on a present entry needs to know what is there */
 	pte = present ? hvmod_s2_lookup(&vm->s2, gpa, &level) : 0;
@@ -149,6 +166,8 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 		return 1;
 	}
 
+	/* an invalidation between here and the map makes us start over */
+	seq = mmu_interval_read_begin(&slot->mni);
 	r = pin_user_pages_fast(uaddr, 1, gup, &page);
 	if (r != 1) {
 		if (write)
@@ -164,17 +183,101 @@ int hvmod_s2_fault(struct hvmod_vm *vm, u64 gpa, bool write, bool present)
 	 * the VMM mprotected) must not make its RW neighbours read-only.
 	 */
 	if ((prot & HVMOD_S2_W) && PageCompound(page) &&
-	    hvmod_s2_map_huge(vm, slot, gpa, page, prot, gup)) {
+	    hvmod_s2_map_huge(vm, slot, gpa, page, prot, gup, seq)) {
 		unpin_user_page(page);	/* the block holds its own pins */
 		return 1;
 	}
+	mutex_lock(&vm->mmu_lock);
+	if (mmu_interval_read_retry(&slot->mni, seq)) {
+		mutex_unlock(&vm->mmu_lock);
+		unpin_user_page(page);
+		goto retry;
+	}
 	r = hvmod_s2_map(&vm->s2, gpa, page_to_phys(page), 0, prot);
+	if (!r)
+		hvmod_count_add(HVMOD_CNT_PINNED, 1);
+	mutex_unlock(&vm->mmu_lock);
 	if (r) {
 		unpin_user_page(page);
+		/* the spare tables went to another vCPU: allocate, try again */
+		if (r == -ENOMEM && !topped) {
+			topped = true;
+			goto retry;
+		}
 		return r == -EEXIST ? 1 : r;
 	}
-	hvmod_count_add(HVMOD_CNT_PINNED, 1);
 	return 1;
+}
+
+static void hvmod_kick(void *info)
+{
+}
+
+/*
+ * The user range behind part of a slot is changing: drop the stage-2
+ * entries and pins of that part.  Every vCPU reads vm->tlb_gen with IRQs
+ * off right before it enters the guest; the IPI below (waited for) is
+ * only handled on a CPU once its guest has exited, so when this returns
+ * no guest can still reach the old pages through a stale TLB entry, and
+ * the pages themselves stay referenced by the user page tables until the
+ * invalidation ends.
+ */
+static bool hvmod_slot_invalidate(struct mmu_interval_notifier *mni,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq)
+{
+	struct hvmod_slot *slot = container_of(mni, struct hvmod_slot, mni);
+	struct hvmod_vm *vm = slot->vm;
+	unsigned long start, end, n = 0;
+
+	/* sleeping locks and IPIs below; the OOM reaper retries later */
+	if (!mmu_notifier_range_blockable(range))
+		return false;
+	mutex_lock(&vm->mmu_lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	start = max_t(unsigned long, range->start, slot->uaddr);
+	end = min_t(unsigned long, range->end, slot->uaddr + slot->size);
+	if (start < end && vm->s2.root)
+		n = hvmod_s2_unmap(&vm->s2, slot->gpa + (start - slot->uaddr),
+				   end - start, hvmod_s2_release_pinned);
+	if (n)
+		atomic64_inc(&vm->tlb_gen);
+	mutex_unlock(&vm->mmu_lock);
+	if (n) {
+		/* the new tlb_gen before the IPIs (vCPUs: IRQs off, then read) */
+		smp_mb__after_atomic();
+		smp_call_function(hvmod_kick, NULL, 1);
+	}
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops hvmod_slot_mn_ops = {
+	.invalidate = hvmod_slot_invalidate,
+};
+
+/* A new slot: watch its user range in the VM's mm (the caller's). */
+int hvmod_slot_watch(struct hvmod_vm *vm, struct hvmod_slot *slot)
+{
+	int r;
+
+	slot->vm = vm;
+	r = mmu_interval_notifier_insert(&slot->mni, vm->mm, slot->uaddr,
+					 slot->size, &hvmod_slot_mn_ops);
+	if (r) {
+		hvmod_reject("memory slot: cannot watch its user range (%d)", r);
+		return r;
+	}
+	slot->mni_live = true;
+	return 0;
+}
+
+/* Waits for an invalidation in progress; before the slot's entries go. */
+void hvmod_slot_unwatch(struct hvmod_slot *slot)
+{
+	if (!slot->mni_live)
+		return;
+	mmu_interval_notifier_remove(&slot->mni);
+	slot->mni_live = false;
 }
 
 /* Drop a guest range from stage-2; vCPUs flush their TLB before reentry. */

@@ -20,15 +20,49 @@ static inline u64 s2_level_size(unsigned int level)
 	return 1ULL << (PAGE_SHIFT + 9 * level);
 }
 
-static u64 *s2_alloc_table(phys_addr_t *pa)
+static u64 *s2_alloc_table(phys_addr_t *pa, gfp_t gfp)
 {
-	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *page = alloc_page(gfp | __GFP_ACCOUNT | __GFP_ZERO);
 
 	if (!page)
 		return NULL;
 	hvmod_count_add(HVMOD_CNT_S2, 1);
 	*pa = page_to_phys(page);
 	return page_address(page);
+}
+
+/* Under s2->lock: a spare table, else one allocated without reclaim. */
+static u64 *s2_take_table(struct hvmod_s2 *s2, phys_addr_t *pa)
+{
+	u64 *t;
+
+	if (!s2->nr_spare)
+		return s2_alloc_table(pa, GFP_NOWAIT | __GFP_NOWARN);
+	t = s2->spare[--s2->nr_spare];
+	hvmod_count_add(HVMOD_CNT_S2, 1);
+	*pa = virt_to_phys(t);
+	return t;
+}
+
+int hvmod_s2_topup(struct hvmod_s2 *s2)
+{
+	unsigned int want = s2->fmt->levels - 1;
+	struct page *page;
+
+	while (READ_ONCE(s2->nr_spare) < want) {
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		mutex_lock(&s2->lock);
+		if (s2->nr_spare < HVMOD_S2_SPARE) {
+			s2->spare[s2->nr_spare++] = page_address(page);
+			page = NULL;
+		}
+		mutex_unlock(&s2->lock);
+		if (page)
+			__free_page(page);
+	}
+	return 0;
 }
 
 static void s2_free_table(u64 *table)
@@ -46,7 +80,8 @@ int hvmod_s2_init(struct hvmod_s2 *s2, const struct hvmod_s2_format *fmt)
 {
 	s2->fmt = fmt;
 	mutex_init(&s2->lock);
-	s2->root = s2_alloc_table(&s2->root_pa);
+	s2->nr_spare = 0;
+	s2->root = s2_alloc_table(&s2->root_pa, GFP_KERNEL);
 	return s2->root ? 0 : -ENOMEM;
 }
 
@@ -63,7 +98,7 @@ int hvmod_s2_map(struct hvmod_s2 *s2, u64 gpa, phys_addr_t pa,
 	for (; l > level; l--) {
 		ptep = &table[s2_index(gpa, l)];
 		if (!fmt->present(*ptep)) {
-			next = s2_alloc_table(&next_pa);
+			next = s2_take_table(s2, &next_pa);
 			if (!next) {
 				r = -ENOMEM;
 				goto out;
@@ -167,6 +202,8 @@ unsigned long hvmod_s2_unmap(struct hvmod_s2 *s2, u64 gpa, u64 size,
 
 void hvmod_s2_destroy(struct hvmod_s2 *s2, hvmod_s2_release_t release)
 {
+	while (s2->nr_spare)
+		free_page((unsigned long)s2->spare[--s2->nr_spare]);
 	if (!s2->root)
 		return;
 	hvmod_s2_unmap(s2, 0, s2_level_size(s2->fmt->levels), release);

@@ -28,11 +28,20 @@ struct hvmod_s2_format {
 	unsigned int (*pte_prot)(u64 pte);
 };
 
+#define HVMOD_S2_SPARE	8	/* >= levels - 1 of every format */
+
 struct hvmod_s2 {
 	const struct hvmod_s2_format *fmt;
 	u64 *root;
 	phys_addr_t root_pa;
 	struct mutex lock;	/* table updates; the hardware walks locklessly */
+	/*
+	 * Zeroed table pages allocated ahead (hvmod_s2_topup), so that a map
+	 * under the caller's locks never enters reclaim, which may call the
+	 * MMU notifier that takes the same locks.  Counted once in use.
+	 */
+	u64 *spare[HVMOD_S2_SPARE];
+	unsigned int nr_spare;
 };
 
 /* Called for every leaf removed: the owner releases what the leaf mapped. */
@@ -41,7 +50,12 @@ typedef void (*hvmod_s2_release_t)(phys_addr_t pa, unsigned int level,
 
 int hvmod_s2_init(struct hvmod_s2 *s2, const struct hvmod_s2_format *fmt);
 void hvmod_s2_destroy(struct hvmod_s2 *s2, hvmod_s2_release_t release);
-/* Map one leaf; -EEXIST if something is mapped there already. */
+/* Allocate (may sleep and reclaim) the tables one hvmod_s2_map may need. */
+int hvmod_s2_topup(struct hvmod_s2 *s2);
+/*
+ * Map one leaf; -EEXIST if something is mapped there already.  Tables come
+ * from the spares, else from a non-reclaiming allocation (-ENOMEM).
+ */
 int hvmod_s2_map(struct hvmod_s2 *s2, u64 gpa, phys_addr_t pa,
 		 unsigned int level, unsigned int prot);
 /* Find the leaf covering gpa: its entry (0 if none) and level. */

@@ -26,6 +26,8 @@ static void hvmod_vm_free(struct kref *ref)
 			hvmod_vcpu_free(vm->vcpus[i]);
 	if (hvmod_be->vm_destroy)
 		hvmod_be->vm_destroy(vm);
+	for (i = 0; i < HVMOD_MAX_SLOTS; i++)
+		hvmod_slot_unwatch(&vm->slots[i]);
 	hvmod_s2_destroy(&vm->s2, hvmod_s2_release_pinned);
 	mmdrop(vm->mm);
 	kfree(vm);
@@ -121,6 +123,7 @@ int hvmod_create_vm(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->s2_sem);
+	mutex_init(&vm->mmu_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	if (hvmod_be->s2) {
