@@ -194,5 +194,8 @@ extern struct hvmod_backend hvmod_vmx_backend;
 #ifdef CONFIG_ARM64
 extern struct hvmod_backend hvmod_arm64_backend;
 #endif
+#ifdef CONFIG_RISCV
+extern struct hvmod_backend hvmod_riscv_backend;
+#endif
 
 #endif /* HVMOD_CORE_H */

@@ -20,7 +20,7 @@
 
 static char *backend = "auto";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "Backend to use: auto (default), svm, vmx (x86) or arm64-vhe (arm64)");
+MODULE_PARM_DESC(backend, "Backend to use: auto (default), svm, vmx (x86), arm64-vhe (arm64) or riscv-h (riscv64)");
 
 unsigned int hvmod_verbose = 1;
 module_param_named(verbose, hvmod_verbose, uint, 0644);
@@ -37,11 +37,17 @@ static struct hvmod_backend *const hvmod_backends[] = {
 #ifdef CONFIG_ARM64
 	&hvmod_arm64_backend,
 #endif
+#ifdef CONFIG_RISCV
+	&hvmod_riscv_backend,
+#endif
 };
 
 #if defined(CONFIG_ARM64)
 #define HVMOD_BACKEND_NAMES	"arm64-vhe"
 #define HVMOD_NO_BACKEND	"no backend for this CPU (arm64: EL2 with VHE)"
+#elif defined(CONFIG_RISCV)
+#define HVMOD_BACKEND_NAMES	"riscv-h"
+#define HVMOD_NO_BACKEND	"no backend for this CPU (riscv: the H extension)"
 #else
 #define HVMOD_BACKEND_NAMES	"svm or vmx"
 #define HVMOD_NO_BACKEND	"no backend for this CPU (neither AMD SVM nor Intel VMX)"

@@ -78,11 +78,22 @@ static u64 *s2_table_of(const struct hvmod_s2_format *fmt, u64 pte)
 
 int hvmod_s2_init(struct hvmod_s2 *s2, const struct hvmod_s2_format *fmt)
 {
+	struct page *page;
+
 	s2->fmt = fmt;
 	mutex_init(&s2->lock);
 	s2->nr_spare = 0;
-	s2->root = s2_alloc_table(&s2->root_pa, GFP_KERNEL);
-	return s2->root ? 0 : -ENOMEM;
+	if (!fmt->root_order) {
+		s2->root = s2_alloc_table(&s2->root_pa, GFP_KERNEL);
+		return s2->root ? 0 : -ENOMEM;
+	}
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, fmt->root_order);
+	if (!page)
+		return -ENOMEM;
+	hvmod_count_add(HVMOD_CNT_S2, 1L << fmt->root_order);
+	s2->root_pa = page_to_phys(page);
+	s2->root = page_address(page);
+	return 0;
 }
 
 int hvmod_s2_map(struct hvmod_s2 *s2, u64 gpa, phys_addr_t pa,
@@ -207,6 +218,11 @@ void hvmod_s2_destroy(struct hvmod_s2 *s2, hvmod_s2_release_t release)
 	if (!s2->root)
 		return;
 	hvmod_s2_unmap(s2, 0, s2_level_size(s2->fmt->levels), release);
-	s2_free_table(s2->root);
+	if (s2->fmt->root_order) {
+		free_pages((unsigned long)s2->root, s2->fmt->root_order);
+		hvmod_count_add(HVMOD_CNT_S2, -(1L << s2->fmt->root_order));
+	} else {
+		s2_free_table(s2->root);
+	}
 	s2->root = NULL;
 }

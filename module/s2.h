@@ -20,6 +20,11 @@
 struct hvmod_s2_format {
 	const char *name;
 	unsigned int levels;
+	/*
+	 * The root table is 2^root_order pages, naturally aligned (riscv
+	 * G-stage: a 16 KiB root); the walker uses its first 512 entries.
+	 */
+	unsigned int root_order;
 	u64 (*mk_table)(phys_addr_t pa);
 	u64 (*mk_leaf)(phys_addr_t pa, unsigned int level, unsigned int prot);
 	bool (*present)(u64 pte);

@@ -130,16 +130,19 @@ static void test_info(int fd)
 		tap_skip("HVMOD_BOX unset, no svm/vmx in /proc/cpuinfo",
 			 "info.backend matches the box");
 	} else {
-		/* the arm64 box's backend is "arm64-vhe" */
-		const char *be = !strcmp(box, "arm64") ? "arm64-vhe" : box;
+		/* the arm64 box's backend is "arm64-vhe", riscv's "riscv-h" */
+		const char *be = !strcmp(box, "arm64") ? "arm64-vhe" :
+				 !strcmp(box, "riscv") ? "riscv-h" : box;
 
 		want_id = !strcmp(box, "svm") ? HVMOD_BACKEND_SVM :
 			  !strcmp(box, "arm64") ? HVMOD_BACKEND_ARM64 :
+			  !strcmp(box, "riscv") ? HVMOD_BACKEND_RISCV :
 			  HVMOD_BACKEND_VMX;
 		hv_expect_eq(info.backend_id, want_id,
 			     "info.backend_id = HVMOD_BACKEND_%s",
 			     !strcmp(box, "svm") ? "SVM" :
-			     !strcmp(box, "arm64") ? "ARM64" : "VMX");
+			     !strcmp(box, "arm64") ? "ARM64" :
+			     !strcmp(box, "riscv") ? "RISCV" : "VMX");
 		if (!tap_result(memchr(info.backend, 0, sizeof(info.backend)) &&
 				!strcmp(info.backend, be),
 				"info.backend = \"%s\"", be))

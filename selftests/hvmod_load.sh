@@ -95,8 +95,36 @@ case $BOX in
 svm) OTHER=vmx ;;
 vmx) OTHER=svm ;;
 arm64) BOX=arm64-vhe OTHER= ;;	# one backend on arm64: no "other"
-*) skip_all "unknown box '$BOX': set HVMOD_BOX=svm|vmx|arm64" ;;
+riscv) BOX=riscv-h OTHER= ;;	# one backend on riscv64
+*) skip_all "unknown box '$BOX': set HVMOD_BOX=svm|vmx|arm64|riscv" ;;
 esac
+
+# riscv64 harts without the H extension (BOX_RISCV_CPU=rv64,h=false):
+# loading must fail with ENODEV and say why.
+riscv_no_h() {
+	while IFS= read -r _l || [ -n "$_l" ]; do
+		case $_l in
+		isa*:*) _isa=${_l#*: }; _isa=${_isa%%_*}; _isa=${_isa#rv64} ;;
+		*) continue ;;
+		esac
+		case $_isa in *h*) return 1 ;; esac
+		return 0
+	done < /proc/cpuinfo
+	return 1
+}
+if [ "$BOX" = riscv-h ] && riscv_no_h; then
+	echo "TAP version 13"
+	echo "1..3"
+	diag "box riscv without the H extension, module $KO"
+	loaded && unload
+	refused ENODEV
+	check "insmod fails with ENODEV on harts without H" has_line "$OUT" "insmod: ENODEV *"
+	check "the refusal logs \"hvmod: riscv: no H extension\"" logged "riscv: no H extension*"
+	check "hvmod not loaded" not_loaded
+	rm -f "$OUT"
+	[ $failed = 0 ] || exit 1
+	exit 0
+fi
 
 echo "TAP version 13"
 echo "1..$NR_TESTS"

@@ -149,19 +149,29 @@ static __u64 last_user_page(void)
 	return (1ULL << bits) - P;
 }
 #else
-/* Last page of user space: TASK_SIZE_MAX - 4 KiB (4- or 5-level paging). */
+/*
+ * Last page of user space: TASK_SIZE_MAX - 4 KiB (x86: 4- or 5-level
+ * paging; riscv64: TASK_SIZE is half the satp mode's range, "mmu" line).
+ */
 static __u64 last_user_page(void)
 {
 	char line[4096];
-	bool la57 = false;
+	__u64 guard = P;	/* x86: TASK_SIZE_MAX keeps a guard page */
+	int bits = 47;
 	FILE *f = fopen("/proc/cpuinfo", "r");
 
-	while (f && fgets(line, sizeof(line), f))
+	while (f && fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, "flags", 5) && strstr(line, " la57"))
-			la57 = true;
+			bits = 56;
+		if (!strncmp(line, "mmu", 3)) {
+			bits = strstr(line, "sv57") ? 56 :
+			       strstr(line, "sv39") ? 38 : 47;
+			guard = 0;
+		}
+	}
 	if (f)
 		fclose(f);
-	return ((1ULL << (la57 ? 56 : 47)) - P) - P;
+	return ((1ULL << bits) - guard) - P;
 }
 #endif
 

@@ -30,6 +30,9 @@ TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
 # the arm64 box: the generic tests, then the arm64 register ABI and guests
 [ "$HVMOD_BOX" = arm64 ] &&
 	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime arm64/hvmod_arm64_abi arm64/hvmod_arm64_guest hvmod_module.sh"
+# the riscv64 box: the generic tests, then the riscv register ABI and guests
+[ "$HVMOD_BOX" = riscv ] &&
+	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest hvmod_module.sh"
 [ $# -gt 0 ] && TESTS="$*"
 
 prefix() {

@@ -3,7 +3,7 @@
 #
 # Build the initramfs of an hvmod test box:
 #
-#   mkinitramfs.sh --box svm|vmx|arm64 --job check|demo|bench|shell --out FILE
+#   mkinitramfs.sh --box svm|vmx|arm64|riscv --job check|demo|bench|shell --out FILE
 #
 # Contents: static busybox (+ applet links), bash and its libraries,
 # /init, hvmod.ko (and the DKMS-built copy if present), the box kernel's
@@ -23,7 +23,9 @@
 # instead: $BUILD/arm64/hvmod.ko, $BUILD/arm64/selftests/selftests, the
 # static arm64 busybox unpacked by setup-arm64.sh, hvctl only if a cross
 # build exists ($BUILD/arm64/hvctl); no bash, no KVM modules (the arm64
-# kernel has KVM built in).
+# kernel has KVM built in).  The riscv box likewise (build-riscv.sh):
+# $BUILD/riscv/hvmod.ko, $BUILD/riscv/selftests/selftests, the static
+# riscv64 busybox built by setup-riscv.sh, no bash, no KVM modules.
 
 set -eu
 
@@ -44,7 +46,7 @@ KST_DIR=${KST_DIR:-$BUILD/kvm-selftests}
 KVM_MODS="kvm kvm-amd kvm-intel irqbypass ccp tun"
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx|arm64 --job check|demo|bench|shell --out FILE"; }
+usage() { die "usage: $0 --box svm|vmx|arm64|riscv --job check|demo|bench|shell --out FILE"; }
 
 box='' job='' out=''
 while [ $# -gt 0 ]; do
@@ -55,7 +57,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case $box in svm|vmx|arm64) ;; *) usage ;; esac
+case $box in svm|vmx|arm64|riscv) ;; *) usage ;; esac
 case $job in check|demo|bench|shell) ;; *) usage ;; esac
 [ -n "$out" ] || usage
 
@@ -70,12 +72,25 @@ if [ "$box" = arm64 ]; then
 	KVER=$AVER
 	KVM_MODS=
 fi
+if [ "$box" = riscv ]; then
+	RROOT=${RROOT:-$BUILD/testbox/riscv}
+	HVMOD_KO=${HVMOD_RISCV_KO:-$BUILD/riscv/hvmod.ko}
+	HVMOD_DKMS_KO=/nonexistent
+	HVCTL=${HVCTL_RISCV:-$BUILD/riscv/hvctl}
+	SELFTESTS_DIR=${SELFTESTS_RISCV_DIR:-$BUILD/riscv/selftests/selftests}
+	KVER=$(cat "$RROOT/kbuild/include/config/kernel.release" 2>/dev/null) ||
+		die "$RROOT/kbuild missing: run 'make setup BOXES=riscv'"
+	KVM_MODS=
+fi
+# arm64 and riscv: cross-built, no distro modules, no host binaries
+cross=
+case $box in arm64|riscv) cross=1 ;; esac
 
 moddir=$KROOT/lib/modules/$KVER
-[ "$box" = arm64 ] || [ -d "$moddir/kernel" ] ||
+[ -n "$cross" ] || [ -d "$moddir/kernel" ] ||
 	die "$moddir missing: run 'make setup'"
 [ -f "$HVMOD_KO" ] || die "$HVMOD_KO missing: build the module first (make)"
-[ "$box" = arm64 ] || [ -x "$HVCTL" ] ||
+[ -n "$cross" ] || [ -x "$HVCTL" ] ||
 	die "$HVCTL missing: build hvctl first (make hvctl)"
 [ -d "$SELFTESTS_DIR" ] || die "$SELFTESTS_DIR missing"
 case $job in
@@ -97,7 +112,7 @@ list_progs()
 		make -s --no-print-directory -C "$SELFTESTS_DIR" \
 			-f Makefile -f - hvbox-list-progs 2>/dev/null || true
 }
-if [ "$box" != arm64 ]; then
+if [ -z "$cross" ]; then
 	for p in $(list_progs); do
 		[ -e "$SELFTESTS_DIR/$p" ] ||
 			die "selftest $SELFTESTS_DIR/$p not built (run 'make selftests')"
@@ -141,6 +156,10 @@ if [ "$box" = arm64 ]; then
 	# the host's busybox (same Debian package) lists the applets
 	[ -x "$AROOT/bin/busybox" ] || die "$AROOT/bin/busybox missing: run 'make setup'"
 	cp "$AROOT/bin/busybox" "$stage/bin/busybox"
+elif [ "$box" = riscv ]; then
+	# Debian's busybox source in defconfig: the host's applets and more
+	[ -x "$RROOT/busybox" ] || die "$RROOT/busybox missing: run 'make setup BOXES=riscv'"
+	cp -L "$RROOT/busybox" "$stage/bin/busybox"
 else
 	cp "$bb" "$stage/bin/busybox"
 fi
@@ -148,7 +167,7 @@ for app in $("$bb" --list-full); do
 	[ -e "$stage/$app" ] || ln -s /bin/busybox "$stage/$app"
 done
 # bash, for test scripts that ask for it.
-if [ -x /bin/bash ] && [ "$box" != arm64 ]; then
+if [ -x /bin/bash ] && [ -z "$cross" ]; then
 	rm -f "$stage/bin/bash"
 	install_bin /bin/bash /bin/bash
 fi
@@ -188,9 +207,11 @@ while [ -n "$todo" ]; do
 	deps=$(modinfo -F depends "$f" | tr , ' ')
 	todo="$todo $deps"
 done
+if [ "$box" != riscv ]; then
 cp "$moddir"/modules.builtin "$moddir"/modules.builtin.modinfo \
    "$moddir"/modules.order "$stage/lib/modules/$KVER/"
 depmod -b "$stage" "$KVER" || die "depmod failed"
+fi
 
 # The guest kernel of hvmod_type1.sh (`hvctl run --mode type1`): the box's
 # own kernel image, ~8 MiB, in the svm box only (Bochs is too slow for a

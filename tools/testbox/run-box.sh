@@ -3,7 +3,7 @@
 #
 # Boot an hvmod test box and run one job in it:
 #
-#   run-box.sh --box svm|vmx|arm64 --job check|demo|bench|shell [--timeout SECONDS]
+#   run-box.sh --box svm|vmx|arm64|riscv --job check|demo|bench|shell [--timeout SECONDS]
 #              [--log FILE]
 #
 # Environment: BOX_TIMEOUT=SECONDS replaces the default timeout;
@@ -14,6 +14,10 @@
 # arm64: qemu-system-aarch64 -M virt,virtualization=on -cpu max, Debian's
 # arm64 kernel at EL2 with VHE (kvm-arm.mode=none), the cross-built module
 # and selftests (build-arm64.sh; BOX_SMP=N sets its CPUs, default 2).
+# riscv: qemu-system-riscv64 -M virt -cpu rv64,h=true with OpenSBI, the
+# kernel built by setup-riscv.sh in HS-mode, the cross-built module and
+# selftests (build-riscv.sh; BOX_SMP as for arm64; BOX_RISCV_CPU replaces
+# the -cpu model, e.g. rv64,h=false for the no-H-extension path).
 # The serial console is streamed to stdout and saved in the log
 # ($BUILD/testbox/<box>-<job>.log by default).  Exit status: N from the
 # box's "HVMOD-BOX-END rc=N", 124 on timeout, 125 if the box ended without
@@ -33,7 +37,7 @@ BOCHS_MEGS=${BOCHS_MEGS:-1024}
 BOCHS_IPS=${BOCHS_IPS:-400000000}
 
 die() { echo "run-box: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx|arm64 --job check|demo|bench|shell [--timeout S] [--log FILE]"; }
+usage() { die "usage: $0 --box svm|vmx|arm64|riscv --job check|demo|bench|shell [--timeout S] [--log FILE]"; }
 
 # The host TSC rate in kHz (the TCG guest TSC runs at it), or nothing:
 # from the host kernel log, else "cpu MHz" unless that is a moving
@@ -62,7 +66,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $box in
-svm|arm64) : "${tmo:=600}" ;;
+svm|arm64|riscv) : "${tmo:=600}" ;;
 vmx) : "${tmo:=1800}" ;;
 *) usage ;;
 esac
@@ -72,6 +76,7 @@ case $tmo in ''|*[!0-9]*) usage ;; esac
 vmlinuz=$KROOT/boot/vmlinuz-$KVER
 [ "$box" != arm64 ] ||
 	vmlinuz=${AROOT:-$BUILD/testbox/arm64}/boot/vmlinuz-${KVER%-amd64}-arm64
+[ "$box" != riscv ] || vmlinuz=${RROOT:-$BUILD/testbox/riscv}/Image
 [ -f "$vmlinuz" ] || die "$vmlinuz missing: run 'make setup'"
 work=$BUILD/testbox/$box-$job
 log=${log:-$BUILD/testbox/$box-$job.log}
@@ -80,6 +85,9 @@ mkdir -p "$work" "$(dirname "$log")"
 
 if [ "$box" = arm64 ]; then
 	"$here/build-arm64.sh" || die "arm64 cross build failed"
+fi
+if [ "$box" = riscv ]; then
+	"$here/build-riscv.sh" || die "riscv cross build failed"
 fi
 exec 9>"$LOCK"
 if ! flock -n 9; then
@@ -96,6 +104,8 @@ fi
 cmdline="console=ttyS0,115200 quiet oops=panic hvbox=$job"
 [ "$box" != arm64 ] ||
 	cmdline="console=ttyAMA0 kvm-arm.mode=none quiet oops=panic hvbox=$job"
+[ "$box" != riscv ] ||
+	cmdline="console=ttyS0 quiet oops=panic hvbox=$job"
 tsc_khz=${BOX_TSC_KHZ:-$(host_tsc_khz)}
 [ "${tsc_khz:-0}" = 0 ] || [ "$box" != svm ] ||
 	cmdline="$cmdline tsc_early_khz=$tsc_khz tsc=reliable"
@@ -113,6 +123,13 @@ arm64)
 	cmdline="$cmdline panic=-1"
 	emu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	     -cpu max -m 1G -smp "${BOX_SMP:-2}" -no-reboot
+	     -kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline")
+	;;
+riscv)
+	# HS-mode under OpenSBI (QEMU's bundled firmware)
+	cmdline="$cmdline panic=-1"
+	emu=(qemu-system-riscv64 -M virt -cpu "${BOX_RISCV_CPU:-rv64,h=true}"
+	     -m 1G -smp "${BOX_SMP:-2}" -no-reboot -bios default
 	     -kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline")
 	;;
 vmx)

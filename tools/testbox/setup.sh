@@ -88,4 +88,12 @@ case " ${BOXES:-svm vmx arm64} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
 if [ "${HVMOD_ARM64:-0}" != 0 ]; then
 	"$here/setup-arm64.sh" || die "arm64 box setup failed"
 fi
+# The riscv64 box (HS-mode under qemu-system-riscv64 -cpu rv64,h=true):
+# Debian's linux-source-6.1 and busybox source cross-built once and cached
+# (~10 min of both cores the first time).  It runs when BOXES names riscv
+# (HVMOD_RISCV=1 forces it, HVMOD_RISCV=0 skips it).
+case " ${BOXES:-} " in *" riscv "*) : "${HVMOD_RISCV:=1}" ;; esac
+if [ "${HVMOD_RISCV:-0}" != 0 ]; then
+	"$here/setup-riscv.sh" || die "riscv box setup failed"
+fi
 step "ok (kernel $KVER)"

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * riscv64 vCPUs: reset state, the KVM riscv register ABI (KVM_GET/
+ * SET_ONE_REG: config, core and CSR registers; KVM_GET_REG_LIST), one
+ * guest entry and the
+ * exit decode (SBI calls, G-stage faults, MMIO).
+ *
+ * Entry, with interrupts and preemption off: the guest's VS CSRs and
+ * hgatp (VMID + G-stage root) are written, rv_enter() srets into VS-mode
+ * and returns on the guest's next trap to HS-mode; the VS CSRs are read
+ * back and hgatp cleared, then the exit is decoded with interrupts on (a
+ * host interrupt that made the guest exit is taken right there).
+ *
+ * The guest has no FP state yet: sstatus.FS stays as the host had it and
+ * vsstatus.FS is kept Off (the guest's FP instructions trap, and such a
+ * trap is reported as an unknown exit).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": riscv: " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/sbi.h>
+#include "rv.h"
+
+/* The ISA the guest sees (KVM_REG_RISCV_CONFIG isa): IMAC, no FP, no H */
+#define RV_GUEST_ISA	(BIT('i' - 'a') | BIT('m' - 'a') | BIT('a' - 'a') | \
+			 BIT('c' - 'a'))
+/* sstatus.FS: the guest's stays Off (no FP state switched yet) */
+#define RV_SR_FS	0x6000UL
+/* legacy SBI 0.1 extensions (<asm/sbi.h> has them only with SBI_V01) */
+#define RV_SBI_LEGACY_PUTCHAR	0x1
+#define RV_SBI_LEGACY_GETCHAR	0x2
+#define RV_SBI_LEGACY_SHUTDOWN	0x8
+/* satp/vsatp MODE field (RV64) */
+#define RV_SATP_MODE_SHIFT	60
+/* SBI spec version reported: 1.0 */
+#define RV_SBI_SPEC	0x01000000UL
+/* SBI implementation id: none registered for hvmod */
+#define RV_SBI_IMPL_ID	0x4856UL	/* "HV" */
+
+/* rv_entry.S uses these offsets */
+static_assert(offsetof(struct rv_ctx, sepc) == RV_CTX_SEPC);
+static_assert(offsetof(struct rv_ctx, htinst) == RV_CTX_HTINST);
+static_assert(offsetof(struct rv_ctx, host_s[11]) == RV_CTX_HOST_S(11));
+static_assert(offsetof(struct rv_ctx, host_sscratch) == RV_CTX_HOST_SSCRATCH);
+static_assert(sizeof(struct rv_ctx) == RV_CTX_SIZE);
+static_assert(offsetof(struct rv_vcpu, ctx) == 0);
+
+static void rv_vcpu_reset(struct rv_vcpu *v)
+{
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	memset(&v->csr, 0, sizeof(v->csr));
+	/* as KVM: a0 = hart id, a1 = device tree (none yet), S-mode */
+	v->ctx.x[10] = v->vcpu->id;
+	v->vu = false;
+	v->mmio.pending = false;
+	v->sbi_pending = false;
+}
+
+int rv_vcpu_init(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+
+	if (!v)
+		return -ENOMEM;
+	v->vcpu = vcpu;
+	v->last_cpu = -1;
+	v->tlb_gen = -1;
+	vcpu->arch = v;
+	rv_vcpu_reset(v);
+	return 0;
+}
+
+void rv_vcpu_destroy(struct hvmod_vcpu *vcpu)
+{
+	kfree(vcpu->arch);
+	vcpu->arch = NULL;
+}
+
+/* ---- one guest entry ------------------------------------------------ */
+
+static void rv_csr_load(struct rv_vscsr *c)
+{
+	csr_write(CSR_VSSTATUS, c->vsstatus & ~RV_SR_FS);
+	csr_write(CSR_VSIE, c->vsie);
+	csr_write(CSR_VSTVEC, c->vstvec);
+	csr_write(CSR_VSSCRATCH, c->vsscratch);
+	csr_write(CSR_VSEPC, c->vsepc);
+	csr_write(CSR_VSCAUSE, c->vscause);
+	csr_write(CSR_VSTVAL, c->vstval);
+	csr_write(CSR_HVIP, c->hvip);
+	csr_write(CSR_VSATP, c->vsatp);
+}
+
+static void rv_csr_save(struct rv_vscsr *c)
+{
+	c->vsstatus = csr_read(CSR_VSSTATUS);
+	c->vsie = csr_read(CSR_VSIE);
+	c->vstvec = csr_read(CSR_VSTVEC);
+	c->vsscratch = csr_read(CSR_VSSCRATCH);
+	c->vsepc = csr_read(CSR_VSEPC);
+	c->vscause = csr_read(CSR_VSCAUSE);
+	c->vstval = csr_read(CSR_VSTVAL);
+	c->hvip = csr_read(CSR_HVIP);
+	c->vsatp = csr_read(CSR_VSATP);
+}
+
+static int rv_enter_guest(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	struct rv_vm *rvm = vcpu->vm->arch;
+	s64 gen = atomic64_read(&vcpu->vm->tlb_gen);
+	unsigned long hstatus;
+	int cpu;
+
+	preempt_disable();
+	local_irq_disable();
+	if (!hvmod_cpu_virt_on()) {
+		local_irq_enable();
+		preempt_enable();
+		return -EIO;
+	}
+	cpu = smp_processor_id();
+	csr_write(CSR_HGATP, rvm->hgatp);
+	/* entries for this VMID left by an earlier run, or zapped since */
+	if (cpu != v->last_cpu || gen != v->tlb_gen) {
+		if (rv_vmid_bits)
+			rv_hfence_gvma_vmid(rvm->vmid);
+		else
+			rv_hfence_gvma_all();
+		v->last_cpu = cpu;
+		v->tlb_gen = gen;
+	}
+	rv_csr_load(&v->csr);
+	v->ctx.sstatus = (csr_read(CSR_SSTATUS) & ~(SR_SIE | SR_SPIE | SR_SPP)) |
+			 (v->vu ? 0 : SR_SPP);
+	hstatus = csr_read(CSR_HSTATUS);
+	hstatus &= ~(HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTSR | HSTATUS_VTW |
+		     HSTATUS_VTVM | HSTATUS_HU | HSTATUS_GVA | HSTATUS_VGEIN);
+	v->ctx.hstatus = hstatus | HSTATUS_SPV | (v->vu ? 0 : HSTATUS_SPVP);
+
+	rv_enter(&v->ctx);
+
+	/* the trap's sstatus.SPP is the mode the guest was in */
+	v->vu = !(v->ctx.sstatus & SR_SPP);
+	rv_csr_save(&v->csr);
+	csr_write(CSR_HGATP, 0);
+	local_irq_enable();
+	preempt_enable();
+	return 0;
+}
+
+/* ---- exits ---------------------------------------------------------- */
+
+static void rv_exit_unknown(struct hvmod_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+	vcpu->run->hw.hardware_exit_reason = to_rv(vcpu)->ctx.scause;
+}
+
+static int rv_system_event(struct hvmod_vcpu *vcpu, u32 type, u64 reason)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = type;
+	run->system_event.ndata = 1;
+	run->system_event.data[0] = reason;
+	return 0;
+}
+
+/* ecall from VS-mode: SBI.  a7 = extension, a6 = function, a0.. args. */
+static int rv_sbi(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	unsigned long *x = v->ctx.x;
+	unsigned long eid = x[17], fid = x[16];
+	long err = 0, val = 0;
+	struct kvm_run *run = vcpu->run;
+	int i;
+
+	v->ctx.sepc += 4;
+	switch (eid) {
+	case SBI_EXT_BASE:
+		switch (fid) {
+		case SBI_EXT_BASE_GET_SPEC_VERSION:
+			val = RV_SBI_SPEC;
+			break;
+		case SBI_EXT_BASE_GET_IMP_ID:
+			val = RV_SBI_IMPL_ID;
+			break;
+		case SBI_EXT_BASE_GET_IMP_VERSION:
+			val = 0;
+			break;
+		case SBI_EXT_BASE_PROBE_EXT:
+			val = x[10] == SBI_EXT_BASE || x[10] == SBI_EXT_SRST ||
+			      x[10] == RV_SBI_LEGACY_PUTCHAR ||
+			      x[10] == RV_SBI_LEGACY_SHUTDOWN;
+			break;
+		case SBI_EXT_BASE_GET_MVENDORID:
+		case SBI_EXT_BASE_GET_MARCHID:
+		case SBI_EXT_BASE_GET_MIMPID:
+			val = 0;
+			break;
+		default:
+			err = SBI_ERR_NOT_SUPPORTED;
+		}
+		break;
+	case SBI_EXT_SRST:
+		if (fid != SBI_EXT_SRST_RESET) {
+			err = SBI_ERR_NOT_SUPPORTED;
+			break;
+		}
+		switch (x[10]) {
+		case SBI_SRST_RESET_TYPE_SHUTDOWN:
+			return rv_system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN,
+					       x[11]);
+		case SBI_SRST_RESET_TYPE_COLD_REBOOT:
+		case SBI_SRST_RESET_TYPE_WARM_REBOOT:
+			return rv_system_event(vcpu, KVM_SYSTEM_EVENT_RESET,
+					       x[11]);
+		default:
+			err = SBI_ERR_INVALID_PARAM;
+		}
+		break;
+	case RV_SBI_LEGACY_SHUTDOWN:
+		return rv_system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN, 0);
+	case RV_SBI_LEGACY_PUTCHAR:
+	case RV_SBI_LEGACY_GETCHAR:
+		/* userspace's console: KVM_EXIT_RISCV_SBI, a0/a1 on resume */
+		run->exit_reason = KVM_EXIT_RISCV_SBI;
+		run->riscv_sbi.extension_id = eid;
+		run->riscv_sbi.function_id = fid;
+		for (i = 0; i < 6; i++)
+			run->riscv_sbi.args[i] = x[10 + i];
+		run->riscv_sbi.ret[0] = SBI_ERR_NOT_SUPPORTED;
+		run->riscv_sbi.ret[1] = 0;
+		v->sbi_pending = true;
+		return 0;
+	default:
+		err = SBI_ERR_NOT_SUPPORTED;
+	}
+	x[10] = err;
+	x[11] = val;
+	return 1;
+}
+
+/*
+ * The load or store that faulted: htinst when the hart reports it (a
+ * transformed instruction: bit 0 set, bit 1 clear for a 16-bit original),
+ * else read from guest memory at sepc while the guest runs without
+ * VS-stage translation (vsatp Bare).
+ */
+static int rv_fetch_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	u16 half[2];
+
+	if (v->ctx.htinst & 1) {
+		*insn = v->ctx.htinst | 2;
+		*ilen = (v->ctx.htinst & 2) ? 4 : 2;
+		return 0;
+	}
+	if (v->csr.vsatp >> RV_SATP_MODE_SHIFT) {
+		hvmod_reject("MMIO at pc 0x%lx with VS-stage paging and no htinst: cannot decode",
+			     v->ctx.sepc);
+		return -EINVAL;
+	}
+	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc, &half[0], 2, false))
+		return -EFAULT;
+	if ((half[0] & 3) != 3) {
+		*insn = half[0];
+		*ilen = 2;
+		return 0;
+	}
+	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc + 2, &half[1], 2, false))
+		return -EFAULT;
+	*insn = half[0] | (u32)half[1] << 16;
+	*ilen = 4;
+	return 0;
+}
+
+/*
+ * Decode a load or store: 32-bit LOAD/STORE, or the compressed
+ * C.LW/C.LD/C.SW/C.SD.  Returns false for anything else.
+ */
+static bool rv_decode_mem(u32 insn, u8 ilen, bool *store, u8 *reg, u8 *len,
+			  bool *sign)
+{
+	unsigned int f3;
+
+	if (ilen == 2) {
+		if ((insn & 3) != 0)
+			return false;
+		f3 = (insn >> 13) & 7;
+		*reg = ((insn >> 2) & 7) + 8;
+		*sign = true;
+		/* c.lw 010, c.ld 011, c.sw 110, c.sd 111 */
+		if ((f3 & 3) < 2)
+			return false;
+		*store = f3 & 4;
+		*len = (f3 & 1) ? 8 : 4;
+		return true;
+	}
+	f3 = (insn >> 12) & 7;
+	switch (insn & 0x7f) {
+	case 0x03:			/* LOAD: lb lh lw ld lbu lhu lwu */
+		if (f3 == 7)
+			return false;
+		*store = false;
+		*reg = (insn >> 7) & 31;
+		*len = 1 << (f3 & 3);
+		*sign = !(f3 & 4);
+		return true;
+	case 0x23:			/* STORE: sb sh sw sd */
+		if (f3 > 3)
+			return false;
+		*store = true;
+		*reg = (insn >> 20) & 31;
+		*len = 1 << f3;
+		*sign = false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int rv_mmio(struct hvmod_vcpu *vcpu, u64 gpa)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	struct kvm_run *run = vcpu->run;
+	bool store, sign;
+	u8 reg, len, ilen;
+	u32 insn;
+	u64 val;
+	int r;
+
+	r = rv_fetch_insn(vcpu, &insn, &ilen);
+	if (r)
+		return r;
+	if (!rv_decode_mem(insn, ilen, &store, &reg, &len, &sign)) {
+		hvmod_reject("MMIO at 0x%llx: instruction 0x%x at pc 0x%lx is no load or store",
+			     gpa, insn, v->ctx.sepc);
+		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		run->internal.ndata = 2;
+		run->internal.data[0] = insn;
+		run->internal.data[1] = gpa;
+		return 0;
+	}
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = len;
+	run->mmio.is_write = store;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (store) {
+		val = reg ? v->ctx.x[reg] : 0;
+		memcpy(run->mmio.data, &val, len);	/* little endian */
+		v->ctx.sepc += ilen;
+		return 0;
+	}
+	v->mmio.pending = true;
+	v->mmio.rd = reg;
+	v->mmio.len = len;
+	v->mmio.ilen = ilen;
+	v->mmio.sign = sign;
+	return 0;
+}
+
+/* KVM_RUN after an MMIO load or an SBI exit: hand over userspace's data */
+static void rv_complete_user_exit(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	struct kvm_run *run = vcpu->run;
+	unsigned int sh;
+	u64 val = 0;
+
+	if (v->mmio.pending) {
+		memcpy(&val, run->mmio.data, v->mmio.len);
+		sh = 64 - 8 * v->mmio.len;
+		if (v->mmio.sign && sh)
+			val = (u64)((s64)(val << sh) >> sh);
+		if (v->mmio.rd)
+			v->ctx.x[v->mmio.rd] = val;
+		v->ctx.sepc += v->mmio.ilen;
+		v->mmio.pending = false;
+	}
+	if (v->sbi_pending) {
+		v->ctx.x[10] = run->riscv_sbi.ret[0];
+		v->ctx.x[11] = run->riscv_sbi.ret[1];
+		v->sbi_pending = false;
+	}
+}
+
+static int rv_handle_exit(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	unsigned long cause = v->ctx.scause;
+	u64 gpa;
+	int r;
+
+	if (cause & CAUSE_IRQ_FLAG)
+		return 1;		/* a host interrupt, taken already */
+	switch (cause) {
+	case EXC_SUPERVISOR_SYSCALL:	/* ecall from VS-mode */
+		return rv_sbi(vcpu);
+	case EXC_INST_GUEST_PAGE_FAULT:
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		gpa = ((u64)v->ctx.htval << 2) | (v->ctx.stval & 3);
+		r = hvmod_s2_fault(vcpu->vm, gpa,
+				   cause == EXC_STORE_GUEST_PAGE_FAULT, true);
+		if (r)
+			return r;
+		if (cause == EXC_INST_GUEST_PAGE_FAULT) {
+			hvmod_reject("guest fetch from 0x%llx: not RAM", gpa);
+			rv_exit_unknown(vcpu);
+			return 0;
+		}
+		return rv_mmio(vcpu, gpa);
+	default:
+		rv_exit_unknown(vcpu);
+		return 0;
+	}
+}
+
+int rv_vcpu_run(struct hvmod_vcpu *vcpu)
+{
+	int r;
+
+	rv_complete_user_exit(vcpu);
+	r = rv_enter_guest(vcpu);
+	if (r)
+		return r;
+	return rv_handle_exit(vcpu);
+}
+
+/* ---- KVM_GET/SET_ONE_REG -------------------------------------------- */
+
+static unsigned long *rv_csr_of(struct rv_vcpu *v, u64 idx)
+{
+	struct rv_vscsr *c = &v->csr;
+
+	switch (idx) {
+	case KVM_REG_RISCV_CSR_REG(sstatus):	return &c->vsstatus;
+	case KVM_REG_RISCV_CSR_REG(sie):	return &c->vsie;
+	case KVM_REG_RISCV_CSR_REG(stvec):	return &c->vstvec;
+	case KVM_REG_RISCV_CSR_REG(sscratch):	return &c->vsscratch;
+	case KVM_REG_RISCV_CSR_REG(sepc):	return &c->vsepc;
+	case KVM_REG_RISCV_CSR_REG(scause):	return &c->vscause;
+	case KVM_REG_RISCV_CSR_REG(stval):	return &c->vstval;
+	case KVM_REG_RISCV_CSR_REG(sip):	return &c->hvip;
+	case KVM_REG_RISCV_CSR_REG(satp):	return &c->vsatp;
+	case KVM_REG_RISCV_CSR_REG(scounteren):	return &c->scounteren;
+	default:				return NULL;
+	}
+}
+
+/* core "mode": S (VS-mode) or U (VU-mode) */
+static int rv_mode_reg(struct rv_vcpu *v, struct kvm_one_reg *reg, bool set)
+{
+	u64 val = v->vu ? KVM_RISCV_MODE_U : KVM_RISCV_MODE_S;
+
+	if (!set)
+		return put_user(val, (u64 __user *)reg->addr) ? -EFAULT : 0;
+	if (get_user(val, (u64 __user *)reg->addr))
+		return -EFAULT;
+	if (val != KVM_RISCV_MODE_U && val != KVM_RISCV_MODE_S) {
+		hvmod_reject("ONE_REG: mode %llu is neither S (1) nor U (0)",
+			     val);
+		return -EINVAL;
+	}
+	v->vu = val == KVM_RISCV_MODE_U;
+	return 0;
+}
+
+static int rv_one_reg(struct hvmod_vcpu *vcpu, unsigned long arg, bool set)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	struct kvm_one_reg reg;
+	unsigned long val = 0, *p = NULL;
+	u64 idx;
+
+	if (copy_from_user(&reg, (void __user *)arg, sizeof(reg)))
+		return -EFAULT;
+	if ((reg.id & ~(KVM_REG_SIZE_MASK | KVM_REG_RISCV_TYPE_MASK | 0xffffff)) !=
+	    KVM_REG_RISCV) {
+		hvmod_reject("ONE_REG: id 0x%llx is not a riscv register", reg.id);
+		return -EINVAL;
+	}
+	if ((reg.id & KVM_REG_SIZE_MASK) != KVM_REG_SIZE_U64) {
+		hvmod_reject("ONE_REG: id 0x%llx: riscv64 registers are 64-bit",
+			     reg.id);
+		return -EINVAL;
+	}
+	idx = reg.id & 0xffffff;
+	switch (reg.id & KVM_REG_RISCV_TYPE_MASK) {
+	case KVM_REG_RISCV_CONFIG:
+		if (idx != KVM_REG_RISCV_CONFIG_REG(isa))
+			goto bad;
+		val = RV_GUEST_ISA;
+		if (set) {
+			if (get_user(val, (u64 __user *)reg.addr))
+				return -EFAULT;
+			if (val != RV_GUEST_ISA) {
+				hvmod_reject("ONE_REG: config isa 0x%lx: only 0x%lx is offered",
+					     val, (unsigned long)RV_GUEST_ISA);
+				return -EINVAL;
+			}
+			return 0;
+		}
+		break;
+	case KVM_REG_RISCV_CORE:
+		if (idx == KVM_REG_RISCV_CORE_REG(mode))
+			return rv_mode_reg(v, &reg, set);
+		if (idx >= 32)
+			goto bad;
+		/* index 0 is pc, 1..31 are x1..x31 */
+		p = idx ? &v->ctx.x[idx] : &v->ctx.sepc;
+		break;
+	case KVM_REG_RISCV_CSR:
+		p = rv_csr_of(v, idx);
+		if (!p)
+			goto bad;
+		break;
+	default:
+		goto bad;
+	}
+	if (set) {
+		if (get_user(val, (u64 __user *)reg.addr))
+			return -EFAULT;
+		*p = val;
+		return 0;
+	}
+	if (p)
+		val = *p;
+	return put_user((u64)val, (u64 __user *)reg.addr) ? -EFAULT : 0;
+bad:
+	hvmod_reject("ONE_REG: no riscv register 0x%llx", reg.id);
+	return -EINVAL;
+}
+
+/* KVM_GET_REG_LIST: config isa, core pc..t6 and mode, the CSRs */
+#define RV_NR_CORE	(KVM_REG_RISCV_CORE_REG(mode) + 1)
+#define RV_NR_CSR	(sizeof(struct kvm_riscv_csr) / sizeof(unsigned long))
+#define RV_NR_REGS	(1 + RV_NR_CORE + RV_NR_CSR)
+
+static int rv_reg_list(unsigned long arg)
+{
+	struct kvm_reg_list __user *ul = (void __user *)arg;
+	const u64 base = KVM_REG_RISCV | KVM_REG_SIZE_U64;
+	u64 n, id, i;
+
+	if (get_user(n, &ul->n))
+		return -EFAULT;
+	if (put_user((u64)RV_NR_REGS, &ul->n))
+		return -EFAULT;
+	if (n < RV_NR_REGS)
+		return -E2BIG;
+	for (i = 0; i < RV_NR_REGS; i++) {
+		if (!i)
+			id = base | KVM_REG_RISCV_CONFIG |
+			     KVM_REG_RISCV_CONFIG_REG(isa);
+		else if (i <= RV_NR_CORE)
+			id = base | KVM_REG_RISCV_CORE | (i - 1);
+		else
+			id = base | KVM_REG_RISCV_CSR | (i - 1 - RV_NR_CORE);
+		if (put_user(id, &ul->reg[i]))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long rv_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
+		   unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		return rv_one_reg(vcpu, arg, ioctl == KVM_SET_ONE_REG);
+	case KVM_GET_REG_LIST:
+		return rv_reg_list(arg);
+	default:
+		return -ENOTTY;
+	}
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * riscv64 guests on /dev/hvmod through KVM's riscv ABI: KVM_GET/SET_ONE_REG
+ * (config, core, CSR ids; bad ids), KVM_GET_REG_LIST, then one VS-mode guest that does MMIO
+ * stores of each size, MMIO loads (sign and zero extension), a store and
+ * load on RAM (G-stage fault filled in the kernel), SBI base and legacy
+ * console calls, and SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include "hvmod_util.h"
+#include "tap.h"
+
+#define G_RAM		0x80000000ULL
+#define G_RAM_SIZE	(2UL << 20)
+#define G_MMIO		0x10000000ULL
+#define G_DATA		(G_RAM + 0x1000)
+#define PATTERN		0x1122334455667788ULL
+
+#define CORE(r)		(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE | \
+			 KVM_REG_RISCV_CORE_REG(r))
+#define CSR(r)		(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CSR | \
+			 KVM_REG_RISCV_CSR_REG(r))
+#define CONFIG(r)	(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CONFIG | \
+			 KVM_REG_RISCV_CONFIG_REG(r))
+
+/* The guest, position independent, uncompressed: copied to G_RAM. */
+extern const unsigned char guest_start[], guest_end[];
+asm(".pushsection .rodata\n"
+    ".option push\n"
+    ".option norvc\n"
+    ".balign 4\n"
+    "guest_start:\n"
+    "	li	t0, 0x10000000\n"
+    "	li	t1, 0x1122334455667788\n"
+    "	sb	t1, 0(t0)\n"
+    "	sh	t1, 0(t0)\n"
+    "	sw	t1, 0(t0)\n"
+    "	sd	t1, 0(t0)\n"
+    "	lw	a2, 8(t0)\n"
+    "	ld	a3, 16(t0)\n"
+    "	lbu	a4, 24(t0)\n"
+    "	li	t2, 0x80001000\n"
+    "	sd	t1, 0(t2)\n"
+    "	ld	a5, 0(t2)\n"
+    "	li	a7, 0x10\n"		/* SBI base: get_spec_version */
+    "	li	a6, 0\n"
+    "	ecall\n"
+    "	mv	s2, a0\n"
+    "	mv	s3, a1\n"
+    "	li	a7, 1\n"		/* legacy console_putchar('H') */
+    "	li	a0, 0x48\n"
+    "	ecall\n"
+    "	mv	s4, a0\n"
+    "	li	a7, 0x53525354\n"	/* SRST: shutdown, reason 0 */
+    "	li	a6, 0\n"
+    "	li	a0, 0\n"
+    "	li	a1, 0\n"
+    "	ecall\n"
+    "1:	j	1b\n"
+    "guest_end:\n"
+    ".option pop\n"
+    ".popsection\n");
+
+static int get_reg(int fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(fd, KVM_GET_ONE_REG, &r);
+}
+
+static int set_reg(int fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(fd, KVM_SET_ONE_REG, &r);
+}
+
+static const char *exit_name(unsigned int r)
+{
+	switch (r) {
+	case KVM_EXIT_MMIO: return "MMIO";
+	case KVM_EXIT_SYSTEM_EVENT: return "SYSTEM_EVENT";
+	case KVM_EXIT_RISCV_SBI: return "RISCV_SBI";
+	case KVM_EXIT_UNKNOWN: return "UNKNOWN";
+	case KVM_EXIT_INTERNAL_ERROR: return "INTERNAL_ERROR";
+	default: return "other";
+	}
+}
+
+/* KVM_RUN once; true if it returned 0 with exit_reason want. */
+static bool run_until(int vcpu, struct kvm_run *run, unsigned int want)
+{
+	int r = ioctl(vcpu, KVM_RUN, 0);
+
+	if (r) {
+		tap_diag("KVM_RUN: %s", hv_errname(errno));
+		return false;
+	}
+	if (run->exit_reason != want) {
+		tap_diag("exit %u (%s), want %u (%s); hw 0x%llx", run->exit_reason,
+			 exit_name(run->exit_reason), want, exit_name(want),
+			 (unsigned long long)run->hw.hardware_exit_reason);
+		return false;
+	}
+	return true;
+}
+
+static void test_one_reg(int vcpu)
+{
+	uint64_t v = 0xdead;
+
+	hv_check(get_reg(vcpu, CORE(regs.pc), &v), 0, "GET_ONE_REG core pc");
+	hv_expect_eq(v, 0, "pc is 0 after reset");
+	hv_check(get_reg(vcpu, CORE(regs.a0), &v), 0, "GET_ONE_REG core a0");
+	hv_expect_eq(v, 0, "a0 = hart id 0 after reset");
+	hv_check(get_reg(vcpu, CORE(mode), &v), 0, "GET_ONE_REG core mode");
+	hv_expect_eq(v, KVM_RISCV_MODE_S, "mode is S after reset");
+	hv_check(set_reg(vcpu, CORE(regs.t6), 0x123456789abcdef0ULL), 0,
+		 "SET_ONE_REG core t6");
+	get_reg(vcpu, CORE(regs.t6), &v);
+	hv_expect_eq(v, 0x123456789abcdef0ULL, "t6 round trip");
+	hv_check(set_reg(vcpu, CSR(sscratch), 0xabcdULL), 0, "SET_ONE_REG csr sscratch");
+	v = 0;
+	get_reg(vcpu, CSR(sscratch), &v);
+	hv_expect_eq(v, 0xabcd, "sscratch round trip");
+	hv_check(get_reg(vcpu, CONFIG(isa), &v), 0, "GET_ONE_REG config isa");
+	tap_result((v & (1 << ('i' - 'a'))) && !(v & (1 << ('h' - 'a'))),
+		   "config isa has I and no H (0x%llx)", (unsigned long long)v);
+	hv_check(set_reg(vcpu, CONFIG(isa), v | (1 << ('h' - 'a'))), EINVAL,
+		 "SET_ONE_REG config isa with H -> EINVAL");
+	hv_check(set_reg(vcpu, CORE(mode), 7), EINVAL, "mode 7 -> EINVAL");
+	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE | 33, &v),
+		 EINVAL, "core index 33 -> EINVAL");
+	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U32 | KVM_REG_RISCV_CORE, &v),
+		 EINVAL, "32-bit core id -> EINVAL");
+	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | (0x7fULL << 24), &v),
+		 EINVAL, "unknown register type -> EINVAL");
+	hv_check(get_reg(vcpu, KVM_REG_ARM64 | KVM_REG_SIZE_U64, &v), EINVAL,
+		 "arm64 id -> EINVAL");
+	set_reg(vcpu, CORE(regs.t6), 0);
+}
+
+/* KVM_GET_REG_LIST: E2BIG with the count, then ids that all read back */
+static void test_reg_list(int vcpu)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	uint64_t i, v, bad = 0;
+
+	hv_check(ioctl(vcpu, KVM_GET_REG_LIST, &probe), E2BIG,
+		 "KVM_GET_REG_LIST n=0 -> E2BIG");
+	tap_result(probe.n >= 1 + 33 + 10, "reg list count %llu >= 44",
+		   (unsigned long long)probe.n);
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(list->reg[0]));
+	if (!list)
+		tap_bail("calloc");
+	list->n = probe.n;
+	hv_check(ioctl(vcpu, KVM_GET_REG_LIST, list), 0, "KVM_GET_REG_LIST");
+	for (i = 0; i < list->n; i++)
+		if (get_reg(vcpu, list->reg[i], &v)) {
+			tap_diag("id 0x%llx: %s", (unsigned long long)list->reg[i],
+				 hv_errname(errno));
+			bad++;
+		}
+	tap_result(!bad, "every listed id reads with GET_ONE_REG");
+	free(list);
+}
+
+static void test_guest(int vmfd, int vcpu, struct kvm_run *run)
+{
+	static const uint8_t sizes[] = { 1, 2, 4, 8 };
+	struct kvm_userspace_memory_region mr;
+	uint64_t v, want;
+	void *mem;
+	int i;
+
+	mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		tap_result(false, "mmap guest RAM");
+		return;
+	}
+	memcpy(mem, guest_start, guest_end - guest_start);
+	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
+		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
+	hv_check(ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &mr), 0,
+		 "2 MiB of RAM at 0x%llx", G_RAM);
+	hv_check(set_reg(vcpu, CORE(regs.pc), G_RAM), 0, "pc = 0x%llx", G_RAM);
+
+	for (i = 0; i < 4; i++) {
+		bool ok = run_until(vcpu, run, KVM_EXIT_MMIO);
+
+		want = 0;
+		memcpy(&want, &(uint64_t){ PATTERN }, sizes[i]);
+		v = 0;
+		memcpy(&v, run->mmio.data, sizes[i]);
+		tap_result(ok && run->mmio.is_write && run->mmio.len == sizes[i] &&
+			   run->mmio.phys_addr == G_MMIO && v == want,
+			   "MMIO store of %u bytes at 0x%llx: data 0x%llx", sizes[i],
+			   G_MMIO, (unsigned long long)want);
+		if (!ok)
+			goto out;
+		tap_diag("got addr 0x%llx len %u write %u data 0x%llx",
+			 (unsigned long long)run->mmio.phys_addr, run->mmio.len,
+			 run->mmio.is_write, (unsigned long long)v);
+	}
+	/* lw: 0x80000001 sign-extends */
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+		   run->mmio.len == 4 && run->mmio.phys_addr == G_MMIO + 8,
+		   "MMIO load of 4 bytes at 0x%llx", G_MMIO + 8);
+	memcpy(run->mmio.data, &(uint32_t){ 0x80000001 }, 4);
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+		   run->mmio.len == 8 && run->mmio.phys_addr == G_MMIO + 16,
+		   "MMIO load of 8 bytes at 0x%llx", G_MMIO + 16);
+	memcpy(run->mmio.data, &(uint64_t){ 0xfedcba9876543210ULL }, 8);
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+		   run->mmio.len == 1 && run->mmio.phys_addr == G_MMIO + 24,
+		   "MMIO load of 1 byte at 0x%llx", G_MMIO + 24);
+	run->mmio.data[0] = 0xff;
+
+	tap_result(run_until(vcpu, run, KVM_EXIT_RISCV_SBI) &&
+		   run->riscv_sbi.extension_id == 1 && run->riscv_sbi.args[0] == 'H',
+		   "SBI console_putchar('H') -> KVM_EXIT_RISCV_SBI");
+	run->riscv_sbi.ret[0] = 0;
+	tap_result(run_until(vcpu, run, KVM_EXIT_SYSTEM_EVENT) &&
+		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
+		   "SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT shutdown");
+
+	get_reg(vcpu, CORE(regs.a2), &v);
+	hv_expect_eq(v, 0xffffffff80000001ULL, "lw result sign-extended");
+	get_reg(vcpu, CORE(regs.a3), &v);
+	hv_expect_eq(v, 0xfedcba9876543210ULL, "ld result");
+	get_reg(vcpu, CORE(regs.a4), &v);
+	hv_expect_eq(v, 0xff, "lbu result zero-extended");
+	get_reg(vcpu, CORE(regs.a5), &v);
+	hv_expect_eq(v, PATTERN, "RAM store/load through the G-stage");
+	hv_expect_eq(*(uint64_t *)((char *)mem + (G_DATA - G_RAM)), PATTERN,
+		     "the guest's RAM store is in the VMM's memory");
+	get_reg(vcpu, CORE(regs.s2), &v);
+	hv_expect_eq(v, 0, "SBI get_spec_version: error 0");
+	get_reg(vcpu, CORE(regs.s3), &v);
+	hv_expect_eq(v, 0x01000000, "SBI spec version 1.0");
+	get_reg(vcpu, CORE(regs.s4), &v);
+	hv_expect_eq(v, 0, "console_putchar returned userspace's ret[0]");
+	get_reg(vcpu, CORE(regs.pc), &v);
+	tap_result(v > G_RAM && v < G_RAM + (guest_end - guest_start),
+		   "pc after the shutdown ecall is inside the guest (0x%llx)",
+		   (unsigned long long)v);
+out:
+	munmap(mem, G_RAM_SIZE);
+}
+
+int main(void)
+{
+	int sys, vm, vcpu;
+	struct kvm_run *run;
+
+	sys = hv_open_or_skip();
+	tap_plan(46);
+	vm = hv_create_vm(sys);
+	if (!hv_check(vm, 0, "KVM_CREATE_VM"))
+		return tap_finish();
+	vcpu = hv_create_vcpu(vm, 0);
+	if (!hv_check(vcpu, 0, "KVM_CREATE_VCPU 0"))
+		return tap_finish();
+	hv_check_ret(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ONE_REG), 1,
+		     "KVM_CAP_ONE_REG = 1");
+	run = hv_map_run(vcpu, 8192, 0);
+	if (!tap_result(run != MAP_FAILED, "mmap kvm_run"))
+		return tap_finish();
+	test_one_reg(vcpu);
+	test_reg_list(vcpu);
+	test_guest(vm, vcpu, run);
+	close(vcpu);
+	close(vm);
+	close(sys);
+	return tap_finish();
+}
