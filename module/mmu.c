@@ -19,6 +19,10 @@
 #include <linux/uaccess.h>
 #include "hvmod.h"
 
+#ifndef CONFIG_MMU_NOTIFIER
+#error "hvmod needs CONFIG_MMU_NOTIFIER (selected by CONFIG_KVM): guest memory must follow the VMM's mappings"
+#endif
+
 static struct hvmod_slot *hvmod_slot_find(struct hvmod_vm *vm, u64 gpa)
 {
 	struct hvmod_slot *s;
