@@ -3,7 +3,8 @@
 #
 # The body of "make check" (the module, hvctl and selftests are built
 # already): DKMS build/install, then the check job in every box, then
-# the TAP summary over all box logs.  BOXES="svm vmx" selects boxes.
+# the TAP summary over all box logs.  BOXES="svm vmx dbg" (the default)
+# selects boxes; dbg builds its debug kernel on first use (cached).
 # A failing step does not stop the next box; the exit status is non-zero
 # if any step failed.
 
@@ -15,7 +16,7 @@ KVER=${KVER:-$("$here/kver.sh")}
 BUILD=${BUILD:-$TOP/build}
 export TOP KVER BUILD
 
-BOXES=${BOXES:-svm vmx}
+BOXES=${BOXES:-svm vmx dbg}
 status=0
 times=
 

@@ -41,7 +41,7 @@ SELFTESTS_DIR=${SELFTESTS_DIR:-$TOP/selftests}
 KVM_MODS="kvm kvm-amd kvm-intel irqbypass ccp tun"
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx|arm64 --job check|demo|bench|shell --out FILE"; }
+usage() { die "usage: $0 --box svm|vmx|arm64|dbg --job check|demo|bench|shell --out FILE"; }
 
 box='' job='' out=''
 while [ $# -gt 0 ]; do
@@ -52,7 +52,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case $box in svm|vmx|arm64) ;; *) usage ;; esac
+case $box in svm|vmx|arm64|dbg) ;; *) usage ;; esac
 case $job in check|demo|bench|shell) ;; *) usage ;; esac
 [ -n "$out" ] || usage
 
@@ -67,6 +67,8 @@ if [ "$box" = arm64 ]; then
 	KVER=$AVER
 	KVM_MODS=
 fi
+# The debug kernel (build-dbgkernel.sh) has KVM as modules, nothing else.
+[ "$box" != dbg ] || KVM_MODS="kvm kvm-amd kvm-intel irqbypass"
 
 moddir=$KROOT/lib/modules/$KVER
 [ "$box" = arm64 ] || [ -d "$moddir/kernel" ] ||
