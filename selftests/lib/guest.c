@@ -33,8 +33,8 @@ int hv_x86_open(void)
 	if (cap <= 0) {
 		if (hv_get_info(sys, &info))
 			strcpy(info.backend, "?");
-		tap_skip_all("backend %.16s cannot run guests yet: KVM_CHECK_EXTENSION(KVM_CAP_IMMEDIATE_EXIT) = %ld",
-			     info.backend, cap);
+		tap_bail("backend %.16s cannot run guests: KVM_CHECK_EXTENSION(KVM_CAP_IMMEDIATE_EXIT) = %ld",
+			 info.backend, cap);
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);

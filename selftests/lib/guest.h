@@ -91,8 +91,8 @@ struct hv_vcpu {
 
 /*
  * Opens /dev/hvmod for a test that runs guests.  Skips the whole program
- * (exit 4) if there is no device or if KVM_CAP_IMMEDIATE_EXIT is 0, the
- * backend's way of saying that KVM_RUN cannot execute guests yet.  Installs
+ * (exit 4) if there is no device; bails out (a failure) if
+ * KVM_CAP_IMMEDIATE_EXIT is 0: both x86 backends must run guests.  Installs
  * a no-op SIGALRM handler without SA_RESTART (the hv_run() watchdog).
  */
 int hv_x86_open(void);

@@ -12,19 +12,10 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include <asm/virtext.h>
 #include "hvmod.h"
 #include "vmx.h"
-
-/*
- * Guest execution on VMX is not finished: in the Bochs box a guest that
- * never exits by itself keeps the CPU (host interrupts do not bring it
- * back).  Until that is fixed it runs only when asked for.
- */
-static bool vmx_run;
-module_param(vmx_run, bool, 0444);
-MODULE_PARM_DESC(vmx_run,
-		 "Let the VMX backend run guests (experimental: a guest that never exits may hold a CPU; default off)");
 
 static DEFINE_PER_CPU(struct page *, vmx_vmxon);
 struct vmx_config vmx_cfg;
@@ -60,6 +51,16 @@ static const u32 vmx_passthrough_msrs[] = {
 			 SECONDARY_EXEC_WBINVD_EXITING | \
 			 SECONDARY_EXEC_ENABLE_RDTSCP)
 #define VMX_EXIT_NEED	(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_LOAD_IA32_EFER)
+
+/*
+ * The longest a guest runs without an exit, through the VMX-preemption
+ * timer.  A guest normally exits on the next host interrupt anyway; the
+ * timer also covers emulators that fail to: Bochs 2.7 loads the guest's
+ * RFLAGS before it marks the CPU as in VMX non-root operation, so a guest
+ * entered with IF clear keeps host interrupts masked (no external-
+ * interrupt exit) until it executes CLI/STI/POPF/IRET itself.
+ */
+#define VMX_SLICE_MS	10
 #define VMX_ENTRY_NEED	VM_ENTRY_LOAD_IA32_EFER
 
 static bool vmx_native(void)
@@ -110,8 +111,8 @@ static int vmx_probe_controls(u64 basic)
 	if (!ept_vpid_usable())
 		sec_want &= ~SECONDARY_EXEC_ENABLE_VPID;
 	r = vmx_adjust("pin-based", tr ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
-			MSR_IA32_VMX_PINBASED_CTLS, VMX_PIN_NEED, 0,
-		       &vmx_cfg.pin);
+			MSR_IA32_VMX_PINBASED_CTLS, VMX_PIN_NEED,
+		       PIN_BASED_VMX_PREEMPTION_TIMER, &vmx_cfg.pin);
 	if (!r)
 		r = vmx_adjust("processor-based",
 			       tr ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
@@ -144,7 +145,25 @@ static int vmx_probe_controls(u64 basic)
 		return -ENODEV;
 	}
 	vmx_cfg.entry &= ~VM_ENTRY_IA32E_MODE;
+	vmx_cfg.exit &= ~VM_EXIT_SAVE_VMX_PREEMPTION_TIMER;
 	return 0;
+}
+
+/* Timer ticks for VMX_SLICE_MS: the timer counts TSC >> rate (VMX_MISC). */
+static void vmx_probe_timer(void)
+{
+	u64 misc, ticks;
+
+	vmx_cfg.preempt_timer = 0;
+	if (!(vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
+		return;
+	if (rdmsrl_safe(MSR_IA32_VMX_MISC, &misc) || !tsc_khz) {
+		vmx_cfg.pin &= ~PIN_BASED_VMX_PREEMPTION_TIMER;
+		return;
+	}
+	ticks = ((u64)tsc_khz * VMX_SLICE_MS) >>
+		vmx_misc_preemption_timer_rate(misc);
+	vmx_cfg.preempt_timer = clamp_t(u64, ticks, 1, U32_MAX);
 }
 
 static int vmx_probe(void)
@@ -199,6 +218,7 @@ static int vmx_probe(void)
 	r = vmx_probe_controls(basic);
 	if (r)
 		return r;
+	vmx_probe_timer();
 	if (rdmsrl_safe(MSR_IA32_VMX_CR0_FIXED0, &vmx_cfg.cr0_fixed0) ||
 	    rdmsrl_safe(MSR_IA32_VMX_CR0_FIXED1, &vmx_cfg.cr0_fixed1) ||
 	    rdmsrl_safe(MSR_IA32_VMX_CR4_FIXED0, &vmx_cfg.cr4_fixed0) ||
@@ -209,19 +229,15 @@ static int vmx_probe(void)
 	vmx_cfg.basic = basic;
 	vmx_cfg.revision = vmx_basic_vmcs_revision_id(basic);
 
-	if (!vmx_run) {
-		hvmod_vmx_backend.vcpu_run = NULL;	/* KVM_RUN: ENOTTY */
-		hvmod_vmx_backend.features &= ~HVMOD_FEAT_RUN;
-	}
 	if (vmx_cfg.sec & SECONDARY_EXEC_ENABLE_VPID)
 		hvmod_vmx_backend.features |= HVMOD_FEAT_TAGGED_TLB;
 	if (vmx_cfg.ept_vpid_cap & VMX_EPT_2MB_PAGE_BIT)
 		hvmod_vmx_backend.features |= HVMOD_FEAT_HUGE_2M;
 	if (vmx_cfg.ept_vpid_cap & VMX_EPT_1GB_PAGE_BIT)
 		hvmod_vmx_backend.features |= HVMOD_FEAT_HUGE_1G;
-	pr_info("controls pin 0x%x proc 0x%x sec 0x%x exit 0x%x entry 0x%x, EPT/VPID cap 0x%llx%s\n",
+	pr_info("controls pin 0x%x proc 0x%x sec 0x%x exit 0x%x entry 0x%x, EPT/VPID cap 0x%llx, timer %u%s\n",
 		vmx_cfg.pin, vmx_cfg.proc, vmx_cfg.sec, vmx_cfg.exit,
-		vmx_cfg.entry, vmx_cfg.ept_vpid_cap,
+		vmx_cfg.entry, vmx_cfg.ept_vpid_cap, vmx_cfg.preempt_timer,
 		(vmx_cfg.sec & SECONDARY_EXEC_ENABLE_VPID) ? "" : " (no VPIDs)");
 	return 0;
 }
@@ -259,6 +275,7 @@ static void vmx_global_disable(void)
 static int vmx_global_enable(void)
 {
 	unsigned int i;
+	u64 dbg;
 	int r;
 
 	r = hvmod_percpu_pages_alloc(&vmx_vmxon);
@@ -276,6 +293,7 @@ static int vmx_global_enable(void)
 	vmx_msr_bitmap_pa = page_to_phys(vmx_msr_bitmap);
 
 	/* the host's values, restored after guests that use their own */
+	vmx_cfg.has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &dbg);
 	rdmsrl(MSR_EFER, vmx_cfg.host_efer);
 	rdmsrl(MSR_STAR, vmx_cfg.host_star);
 	rdmsrl(MSR_LSTAR, vmx_cfg.host_lstar);
@@ -340,8 +358,6 @@ static long vmx_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 /* The same capabilities as the SVM backend: the guest ABI is shared. */
 static int vmx_check_extension(long cap)
 {
-	if (!vmx_run)
-		return -1;
 	switch (cap) {
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_EXT_CPUID:

@@ -16,6 +16,8 @@ struct vmx_config {
 	u32 pin, proc, sec, exit, entry;	/* VM-execution/exit/entry controls */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;
+	u32 preempt_timer;		/* VMX-preemption timer per entry, 0 = off */
+	bool has_debugctl;		/* IA32_DEBUGCTL exists (not in Bochs) */
 	/* the host's syscall MSRs, the same on every CPU */
 	u64 host_star, host_lstar, host_cstar, host_sfmask;
 	u64 host_efer;
@@ -60,6 +62,7 @@ struct vmx_vcpu {
 	struct {
 		u16 ds, es, fs, gs, ldt;
 		unsigned long fs_base, kernel_gs_base;
+		u64 debugctl;
 	} task;
 
 	/*

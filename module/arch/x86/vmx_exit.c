@@ -353,6 +353,7 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 
 	switch (e->reason & 0xffff) {
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_PREEMPTION_TIMER:	/* the slice is over */
 	case EXIT_REASON_INIT_SIGNAL:
 	case EXIT_REASON_SIPI_SIGNAL:
 		return 1;	/* the host handled it once IRQs were on */

@@ -449,6 +449,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_LINK_POINTER, -1ULL);
 	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
+	if (vmx_cfg.preempt_timer)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_cfg.preempt_timer);
 
 	/* host state the same on every CPU and for every task */
 	vmcs_write(HOST_CR0, read_cr0() & ~X86_CR0_TS);
@@ -740,6 +742,10 @@ void vmx_vcpu_load(struct hvmod_vcpu *vcpu)
 	store_ldt(vmx->task.ldt);
 	rdmsrl(MSR_FS_BASE, vmx->task.fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->task.kernel_gs_base);
+	/* VM exits clear it; not every CPU model has it (Bochs) */
+	vmx->task.debugctl = 0;
+	if (vmx_cfg.has_debugctl)
+		rdmsrl(MSR_IA32_DEBUGCTLMSR, vmx->task.debugctl);
 }
 
 void vmx_vcpu_put(struct hvmod_vcpu *vcpu)
@@ -925,7 +931,6 @@ static void vmx_enter(struct hvmod_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	bool guest_msrs = vmx->efer & EFER_LMA;
-	unsigned long debugctl;
 	int r;
 
 	vmx_write_host_state(vmx);
@@ -934,7 +939,6 @@ static void vmx_enter(struct hvmod_vcpu *vcpu)
 	vmx->last_cpu = smp_processor_id();
 	if (guest_msrs)
 		vmx_load_guest_msrs(vmx);
-	debugctl = get_debugctlmsr();
 	if (vmx->cr2 != native_read_cr2())
 		native_write_cr2(vmx->cr2);
 
@@ -942,8 +946,8 @@ static void vmx_enter(struct hvmod_vcpu *vcpu)
 
 	vmx->cr2 = native_read_cr2();
 	/* VM exits clear DEBUGCTL and set DR7 to 0x400 */
-	if (debugctl)
-		update_debugctlmsr(debugctl);
+	if (vmx->task.debugctl)
+		update_debugctlmsr(vmx->task.debugctl);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	if (guest_msrs)
