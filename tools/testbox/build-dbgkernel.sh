@@ -87,7 +87,7 @@ krel=$(cat "$dir/kernelrelease")
 stage=$BUILD/dbg/src
 rm -rf "$stage"
 mkdir -p "$stage"
-cp -a "$TOP/Kbuild" "$TOP/module" "$TOP/include" "$stage/"
+cp -a "$TOP/Kbuild" "$TOP/VERSION" "$TOP/module" "$TOP/include" "$stage/"
 find "$stage" \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' \) -delete
 make -s -C "$kb" M="$stage" modules >"$BUILD/dbg/build.log" 2>&1 ||
 	{ tail -n 30 "$BUILD/dbg/build.log"; die "hvmod.ko build against $krel failed"; }

@@ -187,6 +187,8 @@ while IFS= read -r line; do
 	case $line in
 	*HVMOD-BOX-BEGIN*) date +%s >"$work/booted" ;;
 	*"---[ end Kernel panic"*) kill $emupid 2>/dev/null || true ;;
+	# without ACPI (the debug kernel) poweroff only halts the CPUs
+	*"reboot: System halted"*) kill $emupid 2>/dev/null || true ;;
 	esac
 done
 st=0
