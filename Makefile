@@ -8,6 +8,7 @@
 #   make check           build + DKMS + every box; prints "N passed, N failed"
 #   make bench [BOX=svm|vmx]     hvbench: hvmod vs the distro's KVM, same box
 #   make bench-hvt [BOX=svm|vmx] hello.hvt boot-to-halt: hvmod vs the distro's KVM
+#   make fuzz [ITER=N] [SEED=S]  a long hvmod_fuzz run in the svm box
 #   make box-shell BOX=svm|vmx   interactive shell in a box (see tools/testbox/README)
 #
 # KDIR defaults to the headers of the pinned test-box kernel
@@ -23,7 +24,7 @@ HVMOD_VERSION := $(shell cat $(TOP)/VERSION)
 export TOP KVER KDIR BUILD HVMOD_VERSION
 
 .PHONY: all module hvctl selftests setup demo check bench bench-hvt box-shell dkms \
-	clean checkpatch
+	clean checkpatch fuzz
 
 all: module hvctl selftests
 
@@ -55,6 +56,11 @@ bench: setup all
 
 bench-hvt: setup all
 	$(TOP)/tools/testbox/bench-hvt.sh --box $(BOX)
+
+# a long ioctl fuzzer run (make check runs a short one)
+ITER ?= 1000000
+fuzz: setup all
+	$(TOP)/tools/testbox/fuzz.sh --iter $(ITER) $(if $(SEED),--seed $(SEED))
 
 BOX ?= svm
 box-shell: setup all

@@ -44,7 +44,11 @@ static const struct cap_want {
 	CAP(KVM_CAP_DIRTY_LOG_RING, 0),
 	CAP(KVM_CAP_S390_PSW, 0),
 	CAP(KVM_CAP_PPC_HIOR, 0),
+#ifdef __aarch64__
+	CAP(KVM_CAP_ARM_PSCI, 1),
+#else
 	CAP(KVM_CAP_ARM_PSCI, 0),
+#endif
 	{ "-1", -1, 0 },
 	{ "0x7fffffff", 0x7fffffff, 0 },
 };

@@ -11,7 +11,8 @@
  *   hvmod_fuzz [--seed S] [--iter N] [--threads T] [--seconds S] [--verbose]
  *
  * --iter is the number of calls (syscalls on hvmod fds and guest memory)
- * over all threads; --seconds stops earlier (default: no limit).  Thread i
+ * over all threads; --seconds stops earlier (default: no limit).  Without
+ * either, the short pass of "make check": 10000 calls or 40 seconds.  Thread i
  * draws its operations from seed + i, so a run with --threads 1 repeats
  * exactly; with more threads the interleaving differs from run to run.
  *
@@ -56,8 +57,9 @@
 #define MAX_VCPU_ID	70	/* ids above HVMOD_MAX_VCPUS are invalid */
 #define NR_SLOT_IDS	34	/* ids 32, 33 are invalid */
 #define SCRATCH_SIZE	(64 * 1024)
-#define HANG_SECS	30	/* a call running this long is a hang */
-#define DEFAULT_ITER	60000
+#define HANG_SECS	20	/* a call running this long is a hang */
+#define DEFAULT_ITER	10000	/* the short pass of "make check" ... */
+#define DEFAULT_SECS	40	/* ... stopped after this long if slower */
 #define DEFAULT_THREADS	4
 #define RECENT		16	/* last ops per thread, shown on a hang */
 
@@ -123,6 +125,7 @@ struct thr {
 	int cur_fd;
 	char recent[RECENT][96];
 	unsigned int nrecent;
+	char guest[320];	/* the last guest set up by op_guest() */
 };
 
 static struct obj objs[MAX_OBJS];
@@ -496,7 +499,7 @@ static void arenas_setup(void)
 	for (i = 0; i < NR_ARENAS; i++) {
 		a = &arenas[i];
 		if (a->type == A_MEMFD) {
-			a->memfd = memfd_create("hvmod_fuzz", MFD_CLOEXEC);
+			a->memfd = memfd_create("fuzz-arena", MFD_CLOEXEC);
 			if (a->memfd < 0 || ftruncate(a->memfd, a->size))
 				tap_bail("setup: memfd of %zu bytes: %s", a->size,
 					 hv_errname(errno));
@@ -877,6 +880,7 @@ static long run_once(struct thr *t, int fd, struct kvm_run *run)
 {
 	long r;
 
+	note(t, "KVM_RUN on fd %d%s", fd, run ? "" : " (no guest set up)");
 	timer_arm(t, true);
 	call_begin(t, "KVM_RUN", fd, KVM_RUN);
 	r = ioctl(fd, KVM_RUN, 0UL);
@@ -986,6 +990,30 @@ static void op_guest(struct thr *t)
 			xioctl(t, objs[i].fd, KVM_SET_SREGS, (unsigned long)s);
 		}
 	}
+	if (size) {
+		int len;
+
+		len = snprintf(t->guest, sizeof(t->guest),
+			       "mode %d slot gpa 0x%llx size 0x%llx RIP 0x%llx RFLAGS 0x%llx CR0 0x%llx CR3 0x%llx CR4 0x%llx EFER 0x%llx CS 0x%x/0x%llx l%u db%u code",
+			       mode, (unsigned long long)gpa,
+			       (unsigned long long)size,
+			       (unsigned long long)regs->rip,
+			       (unsigned long long)regs->rflags,
+			       (unsigned long long)s->cr0,
+			       (unsigned long long)s->cr3,
+			       (unsigned long long)s->cr4,
+			       (unsigned long long)s->efer, s->cs.selector,
+			       (unsigned long long)s->cs.base, s->cs.l, s->cs.db);
+		for (k = 0; k < 24 && len < (int)sizeof(t->guest) - 4; k++)
+			len += snprintf(t->guest + len, sizeof(t->guest) - len,
+					" %02x", code[k]);
+	} else {
+		snprintf(t->guest, sizeof(t->guest),
+			 "no slot known: the vCPU's state as it was");
+	}
+	if (verbose)
+		printf("# [%d] guest on vCPU fd %d: %s\n", t->idx, objs[i].fd,
+		       t->guest);
 	if (run)
 		run->immediate_exit = chance(r, 3);
 	if (chance(r, 10)) {
@@ -1351,7 +1379,8 @@ static int open_hvmod_fds(bool close_them)
 		if (len < 0)
 			continue;
 		link[len] = '\0';
-		if (!strstr(link, "hvmod"))
+		if (strncmp(link, "anon_inode:hvmod", 16) &&
+		    strcmp(link, HVMOD_DEV_PATH))
 			continue;
 		n++;
 		tap_diag("fd %d still open: %s", fd, link);
@@ -1440,7 +1469,7 @@ int main(int argc, char **argv)
 	uint64_t seed = 0, iter = DEFAULT_ITER, seconds = 0, t0, t1, runs = 0;
 	uint64_t exits[KVM_EXIT_X86_WRMSR + 2] = { 0 }, calls = 0, oks = 0;
 	struct sigaction sa = { .sa_handler = on_timer };
-	bool have_seed = false, kmsg_ok;
+	bool have_seed = false, have_iter = false, kmsg_ok;
 	struct hvmod_info info;
 	struct hv_kmsg km;
 	struct kscan ks = { 0 };
@@ -1457,6 +1486,7 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			iter = strtoull(optarg, NULL, 0);
+			have_iter = true;
 			break;
 		case 't':
 			nthreads = atoi(optarg);
@@ -1473,6 +1503,8 @@ int main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
+	if (!have_iter && !seconds)
+		seconds = DEFAULT_SECS;
 	if (!have_seed) {
 		struct timespec ts;
 
@@ -1564,6 +1596,7 @@ int main(int argc, char **argv)
 		for (k = t->nrecent > RECENT ? t->nrecent - RECENT : 0;
 		     k < t->nrecent; k++)
 			tap_diag("  %s", t->recent[k % RECENT]);
+		tap_diag("its last guest: %s", t->guest);
 		tap_diag("reproduce: hvmod_fuzz --seed 0x%" PRIx64 " --iter %" PRIu64 " --threads %d",
 			 seed, iter, nthreads);
 		fflush(stdout);

@@ -4,7 +4,10 @@
  * KVM_RUN, while it changes memory slots in a loop, and while it creates and
  * destroys VMs and vCPUs in a loop; a VMM that forks (the child closing its
  * inherited fds, or exiting with them, or keeping them after the parent
- * closed its own); guest memory unmapped while the guest runs.  Every case
+ * closed its own); guest memory unmapped while the guest runs.  As with
+ * KVM, a VM belongs to the mm that created it: VM and vCPU ioctls from a
+ * forked child fail with EIO, while the inherited /dev/hvmod fd still
+ * creates VMs of the child's own.  Every case
  * ends with all counts back to 0, and the kernel log stays clean.
  */
 #define _GNU_SOURCE
@@ -33,7 +36,7 @@
 
 #define NR_KILL_PHASES	3
 #define NR_ROUNDS	4
-#define NR_FORK_TESTS	(5 + 4 + 3)
+#define NR_FORK_TESTS	(5 + 4 + 2 + 3)
 #define NR_MUNMAP_TESTS	5
 #define NR_TESTS	(1 + NR_KILL_PHASES * NR_ROUNDS * 2 + NR_FORK_TESTS + \
 			 NR_MUNMAP_TESTS + 1)
@@ -437,8 +440,12 @@ static uint64_t rax_of(int vcpu)
 	return ioctl(vcpu, KVM_GET_REGS, &r) ? ~0ULL : r.rax;
 }
 
-/* The parent's VM still works: the guest counts on, vCPU 1, slot 1. */
-static void parent_still_works(struct mini *m, const char *when)
+/*
+ * The parent's VM still works: the guest counts on, a new vCPU (id; ids
+ * stay taken until the VM goes), slot 1.
+ */
+static void parent_still_works(struct mini *m, unsigned long id,
+			       const char *when)
 {
 	uint64_t before = rax_of(m->vcpu[0]), after;
 	int err = run_for_ms(m->vcpu[0], 50), fd;
@@ -450,13 +457,49 @@ static void parent_still_works(struct mini *m, const char *when)
 			when))
 		tap_diag("KVM_RUN: %s, RAX 0x%llx -> 0x%llx", hv_errname(err),
 			 (unsigned long long)before, (unsigned long long)after);
-	fd = ioctl(m->vm, KVM_CREATE_VCPU, 1UL);
-	hv_check(fd, 0, "%s: parent's KVM_CREATE_VCPU(1) works", when);
+	fd = ioctl(m->vm, KVM_CREATE_VCPU, id);
+	hv_check(fd, 0, "%s: parent's KVM_CREATE_VCPU(%lu) works", when, id);
 	if (fd >= 0)
 		close(fd);
 	hv_check(set_slot(m->vm, 1, SLOT1_GPA, sizeof(slot1), slot1), 0,
 		 "%s: parent's KVM_SET_USER_MEMORY_REGION works", when);
 	set_slot(m->vm, 1, 0, 0, NULL);
+}
+
+/*
+ * In a forked child: the VM and vCPU ioctls on the inherited fds fail
+ * with EIO (KVM: kvm->mm != current->mm), the inherited system fd still
+ * answers and creates a VM owned by the child.  Exit status: a bit per
+ * check that failed.
+ */
+enum { CH_VCPU = 1, CH_RUN = 2, CH_VM = 4, CH_SLOT = 8, CH_EXT = 16,
+       CH_SYS = 32, CH_OWN_VM = 64 };
+
+static __attribute__((noreturn)) void child_foreign(struct mini *m)
+{
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+	struct kvm_regs r;
+	int bad = 0, vm, fd;
+
+	if (ioctl(m->vcpu[0], KVM_GET_REGS, &r) != -1 || errno != EIO)
+		bad |= CH_VCPU;
+	if (ioctl(m->vcpu[0], KVM_RUN, 0UL) != -1 || errno != EIO)
+		bad |= CH_RUN;
+	if (ioctl(m->vm, KVM_CREATE_VCPU, 3UL) != -1 || errno != EIO)
+		bad |= CH_VM;
+	if (set_slot(m->vm, 1, SLOT1_GPA, sizeof(page), page) != -1 ||
+	    errno != EIO)
+		bad |= CH_SLOT;
+	if (ioctl(m->vm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) != -1 ||
+	    errno != EIO)
+		bad |= CH_EXT;
+	if (ioctl(m->sys, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		bad |= CH_SYS;
+	vm = ioctl(m->sys, KVM_CREATE_VM, 0UL);
+	fd = vm < 0 ? -1 : ioctl(vm, KVM_CREATE_VCPU, 0UL);
+	if (fd < 0 || set_slot(vm, 0, 0, sizeof(page), page))
+		bad |= CH_OWN_VM;
+	_exit(bad);
 }
 
 static void test_fork(void)
@@ -485,15 +528,23 @@ static void test_fork(void)
 	if (!tap_result(c.vms == 1 && c.vcpus == 1,
 			"fork: child gone, parent's VM and vCPU still counted"))
 		hv_diag_counts(&c);
-	parent_still_works(&m, "child closed its fds");
+	parent_still_works(&m, 1, "child closed its fds");
 
-	/* 2: the child exits with the fds open (exit closes them) */
+	/* 2: the child uses the fds, then exits with them open */
 	pid = fork();
 	if (!pid)
-		_exit(0);
+		child_foreign(&m);
 	status = reap(pid);
+	if (!tap_result(WIFEXITED(status) &&
+			!(WEXITSTATUS(status) & ~(CH_SYS | CH_OWN_VM)),
+			"fork: child's VM and vCPU ioctls on the inherited fds fail with EIO (KVM_GET_REGS, KVM_RUN, KVM_CREATE_VCPU, KVM_SET_USER_MEMORY_REGION, KVM_CHECK_EXTENSION)"))
+		tap_diag("child status 0x%x (exit bits: 1 GET_REGS, 2 RUN, 4 CREATE_VCPU, 8 SET_USER_MEMORY_REGION, 16 CHECK_EXTENSION)",
+			 status);
+	hv_expect_eq(WIFEXITED(status) ?
+		     WEXITSTATUS(status) & (CH_SYS | CH_OWN_VM) : -1, 0,
+		     "fork: child's inherited /dev/hvmod fd answers and creates a VM of its own");
 	hv_expect_eq(status, 0, "fork: second child exited without closing anything");
-	parent_still_works(&m, "child exited holding fds");
+	parent_still_works(&m, 2, "child exited holding fds");
 
 	/* 3: the parent closes first; the child's copies keep the VM */
 	if (pipe2(p, O_CLOEXEC))
@@ -507,8 +558,8 @@ static void test_fork(void)
 	close(p[0]);
 	mini_close(&m);
 	counts(&c);
-	if (!tap_result(c.vms == 1 && c.vcpus == 1,
-			"fork: parent closed everything, child's inherited fds keep the VM"))
+	if (!tap_result(c.vms == 1 && c.vcpus == 3,
+			"fork: parent closed everything, child's inherited fds keep the VM (and its 3 vCPUs)"))
 		hv_diag_counts(&c);
 	close(p[1]);
 	status = reap(pid);

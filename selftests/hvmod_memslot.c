@@ -130,6 +130,25 @@ static void run_rows(int vm, const char *table, struct row *rows, int n)
 	}
 }
 
+#ifdef __aarch64__
+/*
+ * Last page of user space: TASK_SIZE_MAX is 1 << VA_BITS, 48 bits unless
+ * the kernel has 52-bit virtual addresses (a mapping above 48 bits works).
+ */
+static __u64 last_user_page(void)
+{
+	void *hi = (void *)(1ULL << 48);
+	void *p = mmap(hi, P, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_FIXED_NOREPLACE, -1, 0);
+	int bits = 48;
+
+	if (p == hi)
+		bits = 52;
+	if (p != MAP_FAILED)
+		munmap(p, P);
+	return (1ULL << bits) - P;
+}
+#else
 /* Last page of user space: TASK_SIZE_MAX - 4 KiB (4- or 5-level paging). */
 static __u64 last_user_page(void)
 {
@@ -144,6 +163,7 @@ static __u64 last_user_page(void)
 		fclose(f);
 	return ((1ULL << (la57 ? 56 : 47)) - P) - P;
 }
+#endif
 
 /*
  * The rejection must log exactly one "hvmod: " line.  The log is ratelimited

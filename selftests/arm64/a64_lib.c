@@ -17,10 +17,17 @@
 
 #define A64_RUN_TIMEOUT	15	/* seconds before a64_run() gives up */
 
-/* guests/a64_guest.bin, linked at G_RAM */
+/*
+ * guests/a64_guest.bin, linked at G_RAM.  The labels are global (hidden)
+ * symbols: a local label would be referenced as .rodata + offset, and
+ * the aarch64 linker gives GOT references to one section symbol a single
+ * GOT entry whatever their addends, so both would read as the start.
+ */
 extern const unsigned char a64_guest_bin[], a64_guest_bin_end[];
 __asm__(".pushsection .rodata\n"
 	".balign 16\n"
+	".globl a64_guest_bin, a64_guest_bin_end\n"
+	".hidden a64_guest_bin, a64_guest_bin_end\n"
 	"a64_guest_bin:\n"
 	".incbin \"guests/a64_guest.bin\"\n"
 	"a64_guest_bin_end:\n"

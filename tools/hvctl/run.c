@@ -2,7 +2,8 @@
 /*
  * run.c: `hvctl run --mode MODE [--device PATH] ...`: takes hvctl's own
  * options (--mode, --device) out of the options that precede the guest
- * and hands the rest to the mode.  Modes: hvt (Solo5 unikernels).
+ * and hands the rest to the mode.  Modes: hvt (Solo5 unikernels), type1
+ * (a Linux x86 guest on emulated PC devices).
  */
 #include <err.h>
 #include <stdbool.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include "hvctl.h"
 #include "hvt.h"
+#include "t1.h"
 
 static void run_usage(FILE *f)
 {
@@ -22,9 +24,12 @@ static void run_usage(FILE *f)
 		"          [--mem=MB] [--block:NAME=PATH] [--block-sector-size:NAME=N]\n"
 		"          [--net:NAME=IFACE] [--net-mac:NAME=MAC] [--solo5:OPTION]\n"
 		"          (`%s run --mode hvt --help` for details)\n"
+		"  type1   a Linux x86 kernel on emulated PC devices:\n"
+		"          --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem=MB]\n"
+		"          (`%s run --mode type1 --help` for details)\n"
 		"\n"
 		"--device PATH  the KVM-ABI device (default %s; /dev/kvm works too)\n",
-		hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
+		hvctl_prog, hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
 }
 
 /* "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value, or NULL. */
@@ -79,12 +84,14 @@ int hvctl_run(int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		}
-		warnx("run: missing --mode (available: hvt)");
+		warnx("run: missing --mode (available: hvt, type1)");
 		run_usage(stderr);
 		return 1;
 	}
 	if (!strcmp(mode, "hvt"))
 		return hvt_main(n, rest, device);
-	warnx("run: unknown mode '%s' (available: hvt)", mode);
+	if (!strcmp(mode, "type1"))
+		return t1_main(n, rest, device);
+	warnx("run: unknown mode '%s' (available: hvt, type1)", mode);
 	return 1;
 }

@@ -191,6 +191,15 @@ cp "$moddir"/modules.builtin "$moddir"/modules.builtin.modinfo \
    "$moddir"/modules.order "$stage/lib/modules/$KVER/"
 depmod -b "$stage" "$KVER" || die "depmod failed"
 
+# The guest kernel of hvmod_type1.sh (`hvctl run --mode type1`): the box's
+# own kernel image, ~8 MiB, in the svm box only (Bochs is too slow for a
+# nested Linux boot).
+if [ "$box" = svm ]; then
+	gk=$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null | head -n 1)
+	[ -n "$gk" ] || die "$KROOT/boot/vmlinuz-* missing: run 'make setup'"
+	cp "$gk" "$stage/lib/hvmod/guest-vmlinuz"
+fi
+
 # hvctl and the selftests.
 [ ! -x "$HVCTL" ] || install_bin "$HVCTL" /usr/bin/hvctl
 (cd "$SELFTESTS_DIR" && find . -type f \( -perm -u+x -o -name '*.sh' \) \

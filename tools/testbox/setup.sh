@@ -81,10 +81,10 @@ fi
 # The arm64 box (EL2 with VHE under qemu-system-aarch64): Debian's arm64
 # kernel of the same version, its headers (for the cross build of
 # hvmod.ko) and a static arm64 busybox, fetched as .debs and unpacked
-# into $AROOT with dpkg -x (never installed into the host).
-# HVMOD_ARM64=0 skips it even then.
-# It runs when BOXES names arm64 (HVMOD_ARM64=1 forces it).
-case " ${BOXES:-} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
+# into $AROOT with dpkg -x (never installed into the host).  It runs
+# when BOXES names arm64, as check.sh's default does; HVMOD_ARM64=0
+# skips it, HVMOD_ARM64=1 forces it.
+case " ${BOXES:-svm vmx arm64} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
 if [ "${HVMOD_ARM64:-0}" != 0 ]; then
 	"$here/setup-arm64.sh" || die "arm64 box setup failed"
 fi

@@ -160,8 +160,8 @@ static int svm_cpu_enable(void)
 
 	rdmsrl(MSR_EFER, efer);
 	if (efer & EFER_SVME) {
-		pr_warn("CPU %d: EFER.SVME is already set: another hypervisor (kvm_amd?) owns SVM\n",
-			smp_processor_id());
+		pr_info_ratelimited("CPU %d: EFER.SVME is already set: another hypervisor (kvm_amd?) owns SVM\n",
+				    smp_processor_id());
 		return -EBUSY;
 	}
 	wrmsrl(MSR_EFER, efer | EFER_SVME);

@@ -6,7 +6,7 @@
  *
  * TCG offers neither NRIP save nor decode assists, so instruction lengths
  * come from next_rip only when the CPU has it and otherwise from the
- * (fixed) encoding of the intercepted instruction.
+ * (fixed) encoding of the intercepted instruction after its prefixes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": svm: " fmt
 
@@ -69,17 +69,18 @@ void svm_inject_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
 	c->event_inj_err = err;
 }
 
-static void svm_skip(struct svm_vcpu *svm, unsigned int len)
+/* Step over the intercepted instruction: `len` bytes after its prefixes. */
+static void svm_skip(struct hvmod_vcpu *vcpu, unsigned int len)
 {
-	struct vmcb *vmcb = svm->vmcb;
-
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	u64 rip = vmcb->save.rip, next = vmcb->control.next_rip;
 
 	/* trust next_rip only where it can be right: TCG writes odd ones */
 	if (boot_cpu_has(X86_FEATURE_NRIPS) && next > rip && next - rip <= 15)
 		vmcb->save.rip = next;
 	else
-		vmcb->save.rip = rip + len;
+		vmcb->save.rip = rip + x86_prefix_len(vcpu, &svm_x86_ops) +
+				 len;
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
 
@@ -130,8 +131,11 @@ static int svm_exit_io(struct hvmod_vcpu *vcpu)
 	if (info & SVM_IOIO_STR_MASK) {
 		u8 asize = (info & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT;
 
-		/* A16/A32/A64 bits; EXITINFO2 is the next RIP */
-		asize = asize == 4 ? 8 : asize == 2 ? 4 : 2;
+		/*
+		 * A16/A32/A64 bits (QEMU TCG sets none: 0, the instruction
+		 * is decoded anyway); EXITINFO2 is the next RIP
+		 */
+		asize = asize == 4 ? 8 : asize == 2 ? 4 : asize == 1 ? 2 : 0;
 		return x86_emulate_string_io(vcpu, &svm_x86_ops, info >> 16,
 					     size, in, info & SVM_IOIO_REP_MASK,
 					     asize, c->exit_info_2);
@@ -153,8 +157,9 @@ static int svm_exit_io(struct hvmod_vcpu *vcpu)
 	return 0;
 }
 
-static int svm_exit_cpuid(struct svm_vcpu *svm)
+static int svm_exit_cpuid(struct hvmod_vcpu *vcpu)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
 	unsigned long *gpr = svm->x.gpr;
 	u32 out[4];
 
@@ -163,7 +168,7 @@ static int svm_exit_cpuid(struct svm_vcpu *svm)
 	gpr[X86_RBX] = out[1];
 	gpr[X86_RCX] = out[2];
 	gpr[X86_RDX] = out[3];
-	svm_skip(svm, 2);
+	svm_skip(vcpu, 2);
 	return 1;
 }
 
@@ -193,7 +198,7 @@ static int svm_exit_msr(struct hvmod_vcpu *vcpu)
 		svm_inject_exception(svm, X86_TRAP_GP, true, 0);
 		return 1;
 	}
-	svm_skip(svm, 2);
+	svm_skip(vcpu, 2);
 	return 1;
 }
 
@@ -230,7 +235,7 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		svm_set_vintr(svm, false);
 		return 1;	/* svm_prepare_irq() injects or reports */
 	case SVM_EXIT_CPUID:
-		return svm_exit_cpuid(svm);
+		return svm_exit_cpuid(vcpu);
 	case SVM_EXIT_MSR:
 		return svm_exit_msr(vcpu);
 	case SVM_EXIT_NPF:
@@ -240,7 +245,7 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		r = svm_exit_io(vcpu);
 		break;
 	case SVM_EXIT_HLT:
-		svm_skip(svm, 1);
+		svm_skip(vcpu, 1);
 		run->exit_reason = KVM_EXIT_HLT;
 		r = 0;
 		break;
@@ -254,9 +259,14 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
 		svm_inject_exception(svm, X86_TRAP_DB, false, 0);
 		return 1;
+	case SVM_EXIT_PAUSE:	/* a spinning guest: let the host breathe */
+		svm_skip(vcpu, 1);
+		return 1;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		return x86_emulate_mov_dr(vcpu, &svm_x86_ops);
 	case SVM_EXIT_INVD:	/* never let a guest drop host cache lines */
 	case SVM_EXIT_WBINVD:	/* nor stall the host flushing them */
-		svm_skip(svm, 2);
+		svm_skip(vcpu, 2);
 		return 1;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMMCALL:

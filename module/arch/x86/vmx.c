@@ -317,8 +317,8 @@ static int vmx_cpu_enable(void)
 	int cpu = smp_processor_id();
 
 	if (cr4_read_shadow() & X86_CR4_VMXE) {
-		pr_warn("CPU %d: CR4.VMXE is already set: another hypervisor (kvm_intel?) owns VMX\n",
-			cpu);
+		pr_info_ratelimited("CPU %d: CR4.VMXE is already set: another hypervisor (kvm_intel?) owns VMX\n",
+				    cpu);
 		return -EBUSY;
 	}
 	if (!vmx_fixed_ok(read_cr0(), vmx_cfg.cr0_fixed0, vmx_cfg.cr0_fixed1) ||

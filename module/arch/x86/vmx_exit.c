@@ -381,6 +381,8 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 	case EXIT_REASON_TRIPLE_FAULT:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
+	case EXIT_REASON_DR_ACCESS:
+		return x86_emulate_mov_dr(vcpu, &vmx_x86_ops);
 	case EXIT_REASON_INVD:		/* never let a guest drop host cache lines */
 	case EXIT_REASON_WBINVD:	/* nor stall the host flushing them */
 		vmx_skip(vmx);

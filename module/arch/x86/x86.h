@@ -21,6 +21,12 @@ enum x86_gpr {
 };
 
 #define X86_MAX_CPUID_ENTRIES	256	/* KVM_MAX_CPUID_ENTRIES */
+/* Debug register bits (as KVM's): DR6's writable bits, DR7's. */
+#define X86_DR6_INIT		0xffff0ff0ull
+#define X86_DR6_VOLATILE	0x0001e80full
+#define X86_DR7_INIT		0x400ull
+#define X86_DR7_VOLATILE	0xffff2bffull
+
 #define X86_MAX_IO_MSRS		1000	/* as KVM: per GET/SET_MSRS call */
 
 /* Must be the first member of a backend's vCPU (vcpu->arch points to it). */
@@ -31,6 +37,12 @@ struct x86_vcpu {
 	u32 cpuid_nent;
 	u64 apic_base;
 	u64 misc_enable;
+	/*
+	 * Debug registers as the guest sees them.  MOV DR always exits and
+	 * is emulated on these copies: the hardware's DR0-3 stay the host's
+	 * and DR7 arms nothing in the guest (no guest hardware breakpoints).
+	 */
+	u64 db[4], dr6, dr7;
 	/* an IN completed by userspace, copied into RAX on the next run */
 	u8 pio_in_size;
 	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
@@ -94,6 +106,8 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			  u16 port, u8 size, bool in, bool rep, u8 asize,
 			  u64 next_rip);
 int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
+unsigned int x86_prefix_len(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
+int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
 
 /* x86_cpuid.c */
 long x86_dev_ioctl(unsigned int ioctl, unsigned long arg);

@@ -18,12 +18,15 @@
 #include <asm/processor-flags.h>
 #include "x86.h"
 
+#define X86_MAX_INSN	15
+
 enum x86_insn_kind {
 	INSN_LOAD,		/* reg <- mem (zero-extended if ext == 0) */
 	INSN_STORE,		/* mem <- reg */
 	INSN_STORE_IMM,		/* mem <- imm */
 	INSN_STOS,		/* ES:[rDI] <- rAX */
 	INSN_MOVS,		/* ES:[rDI] <- seg:[rSI] */
+	INSN_STRIO,		/* INS/OUTS: only prefixes and length matter */
 };
 
 struct x86_insn {
@@ -122,6 +125,13 @@ static int x86_decode(const u8 *b, unsigned int avail, bool mode64, bool def32,
 		in->rex = true;
 		if (rexb & 8)
 			osize = 8;
+	}
+	if (i < avail && (b[i] & 0xfc) == 0x6c) {
+		/* INS/OUTS: size and port come from the exit */
+		in->kind = INSN_STRIO;
+		in->size = (b[i] & 1) ? min_t(u8, osize, 4) : 1;
+		in->len = i + 1;
+		return 0;
 	}
 	if (i + 1 >= avail)
 		return -EINVAL;
@@ -287,27 +297,71 @@ static int x86_emulation_failed(struct hvmod_vcpu *vcpu, u64 a, u64 b)
 	return 0;
 }
 
+/*
+ * The number of prefix bytes (legacy prefixes, then a REX in 64-bit mode)
+ * of the instruction at RIP: the length of an intercepted instruction of
+ * fixed encoding, when the CPU does not say where the next one starts,
+ * is this plus the length of its opcode.  0 if RIP cannot be fetched.
+ */
+unsigned int x86_prefix_len(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
+{
+	u64 rip = ops->get_rip(vcpu);
+	struct kvm_sregs s;
+	unsigned int i;
+	bool mode64;
+	u64 la;
+	u8 b;
+
+	ops->get_sregs(vcpu, &s);
+	mode64 = (s.efer & EFER_LMA) && s.cs.l;
+	la = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
+	for (i = 0; i < X86_MAX_INSN - 1; i++) {
+		if (x86_linear_rw(vcpu, &s, la + i, &b, 1, false))
+			return 0;
+		if (x86_prefix_seg(b) < 0 && b != 0x66 && b != 0x67 &&
+		    b != 0xf0 && b != 0xf2 && b != 0xf3)
+			break;
+	}
+	if (mode64 && (b & 0xf0) == 0x40 && i < X86_MAX_INSN - 1)
+		i++;
+	return i;
+}
+
+/*
+ * Fetch the instruction at RIP through the guest's page tables (as much
+ * of it as is mapped: it may end before a page does) and decode it.
+ */
+static int x86_fetch_decode(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s,
+			    u64 rip, u8 *buf, struct x86_insn *in)
+{
+	bool mode64 = (s->efer & EFER_LMA) && s->cs.l;
+	u64 la = mode64 ? rip : s->cs.base + (rip & 0xffffffff);
+	int n;
+
+	memset(buf, 0, X86_MAX_INSN);
+	for (n = X86_MAX_INSN; n > 0; n--)
+		if (!x86_linear_rw(vcpu, s, la, buf, n, false))
+			break;
+	if (!n)
+		return -EFAULT;
+	return x86_decode(buf, n, mode64, mode64 || s->cs.db, in);
+}
+
 int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		     u64 gpa)
 {
 	struct x86_vcpu *x = to_x86(vcpu);
 	struct kvm_run *run = vcpu->run;
 	u64 rip = ops->get_rip(vcpu), rflags = ops->get_rflags(vcpu);
-	u64 la, other_gpa, data = 0;
+	u64 other_gpa, data = 0;
 	struct x86_insn in;
 	struct kvm_sregs s;
-	bool mode64, write, done = true;
-	u8 buf[15];
-	int n;
+	bool write, done = true;
+	u8 buf[X86_MAX_INSN];
 
 	ops->get_sregs(vcpu, &s);
-	mode64 = (s.efer & EFER_LMA) && s.cs.l;
-	la = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
-	/* fetch what is there: the instruction may end before a page does */
-	for (n = sizeof(buf); n > 0; n--)
-		if (!x86_linear_rw(vcpu, &s, la, buf, n, false))
-			break;
-	if (!n || x86_decode(buf, n, mode64, mode64 || s.cs.db, &in))
+	if (x86_fetch_decode(vcpu, &s, rip, buf, &in) ||
+	    in.kind == INSN_STRIO)
 		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
 
 	write = in.kind != INSN_LOAD;
@@ -348,6 +402,7 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		break;
 	}
 	case INSN_LOAD:
+	case INSN_STRIO:
 		break;
 	}
 
@@ -374,8 +429,12 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 }
 
 /*
- * String IO: `port`, `size`, `in` from the exit; the address size, REP,
- * next RIP from the exit as well where the hardware gives them.
+ * String IO: `port`, `size`, `in` from the exit.  The address size, the
+ * segment override, REP and the instruction's length come from decoding
+ * the instruction at RIP, as KVM does: QEMU TCG reports no address size
+ * in the SVM IOIO exit and no reliable next RIP.  Only if the instruction
+ * cannot be fetched are the exit's `rep`, `asize` (0: not given) and
+ * `next_rip` used.
  */
 int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			  u16 port, u8 size, bool in, bool rep, u8 asize,
@@ -385,15 +444,28 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	struct kvm_run *run = vcpu->run;
 	u64 rip = ops->get_rip(vcpu), rflags = ops->get_rflags(vcpu);
 	u8 *page = page_address(vcpu->pio_page);
-	u64 mask = x86_amask(asize), la;
-	struct x86_insn pre = { .seg = -1 };
+	struct x86_insn insn;
 	struct kvm_sregs s;
 	unsigned int n, i;
+	int seg = -1;
+	u64 mask, la;
 	bool done;
 	s64 step;
-	u8 buf[15];
+	u8 buf[X86_MAX_INSN];
 
 	ops->get_sregs(vcpu, &s);
+	if (!x86_fetch_decode(vcpu, &s, rip, buf, &insn)) {
+		if (insn.kind != INSN_STRIO)
+			return x86_emulation_failed(vcpu, rip,
+						    x86_fetch(buf, 8));
+		asize = insn.asize;
+		seg = insn.seg;
+		rep = insn.rep;
+		next_rip = rip + insn.len;
+	} else if (!asize) {
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+	}
+	mask = x86_amask(asize);
 	n = rep ? min_t(u64, x->gpr[X86_RCX] & mask, PAGE_SIZE / size) : 1;
 	if (!n) {
 		ops->set_rip(vcpu, next_rip);
@@ -402,24 +474,8 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	step = (rflags & X86_EFLAGS_DF) ? -(s64)size : size;
 
 	if (!in) {
-		bool mode64 = (s.efer & EFER_LMA) && s.cs.l;
-		u64 cla = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
-
-		/* OUTS honours a segment override: find it in the prefixes */
-		if (!x86_linear_rw(vcpu, &s, cla, buf, 1, false)) {
-			for (i = 0; i < sizeof(buf) &&
-			     !x86_linear_rw(vcpu, &s, cla + i, &buf[i], 1, false);
-			     i++) {
-				u8 b = buf[i];
-
-				if (x86_prefix_seg(b) >= 0)
-					pre.seg = x86_prefix_seg(b);
-				else if (b != 0x66 && b != 0x67 && b != 0xf2 &&
-					 b != 0xf3 && b != 0xf0)
-					break;
-			}
-		}
-		la = x86_seg_base(&s, pre.seg < 0 ? 3 : pre.seg);
+		/* OUTS honours a segment override */
+		la = x86_seg_base(&s, seg < 0 ? 3 : seg);
 		for (i = 0; i < n; i++) {
 			u64 a = la + ((x->gpr[X86_RSI] + i * step) & mask);
 
@@ -507,4 +563,61 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 			ops->set_rip(vcpu, x->pio_str.next_rip);
 	}
 	return 0;
+}
+
+/*
+ * MOV to/from a debug register (0F 21 /r, 0F 23 /r) after a DR access
+ * exit: decoded here because the exit does not always name the GPR
+ * (SVM without decode assists).  The register operand is ModRM.rm
+ * (+REX.B) whatever ModRM.mod says; DR4/DR5 alias DR6/DR7 (CR4.DE is
+ * not offered).  Returns 1 (handled, RIP advanced) or 0 with an
+ * internal-error exit for userspace.
+ */
+int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+	u64 rip = ops->get_rip(vcpu), la, v;
+	struct kvm_sregs s;
+	bool mode64, to_dr;
+	unsigned int i = 0, n;
+	u8 buf[15], rex = 0, dr, gpr;
+
+	ops->get_sregs(vcpu, &s);
+	mode64 = (s.efer & EFER_LMA) && s.cs.l;
+	la = mode64 ? rip : s.cs.base + (rip & 0xffffffff);
+	for (n = sizeof(buf); n > 0; n--)
+		if (!x86_linear_rw(vcpu, &s, la, buf, n, false))
+			break;
+	while (i < n && (buf[i] == 0x66 || buf[i] == 0x67 || buf[i] == 0xf2 ||
+			 buf[i] == 0xf3 || x86_prefix_seg(buf[i]) >= 0))
+		i++;
+	if (mode64 && i < n && (buf[i] & 0xf0) == 0x40)
+		rex = buf[i++];
+	if (i + 3 > n || buf[i] != 0x0f ||
+	    (buf[i + 1] != 0x21 && buf[i + 1] != 0x23))
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+	to_dr = buf[i + 1] == 0x23;
+	dr = (buf[i + 2] >> 3) & 7;
+	gpr = (buf[i + 2] & 7) | ((rex & 1) << 3);
+	if (rex & 4)			/* DR8-15 do not exist */
+		return x86_emulation_failed(vcpu, rip, x86_fetch(buf, 8));
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	if (to_dr) {
+		v = x->gpr[gpr];
+		if (!mode64)
+			v = (u32)v;
+		if (dr < 4)
+			x->db[dr] = v;
+		else if (dr == 6)
+			x->dr6 = (v & X86_DR6_VOLATILE) |
+				 (X86_DR6_INIT & ~X86_DR6_VOLATILE);
+		else
+			x->dr7 = (v & X86_DR7_VOLATILE) | X86_DR7_INIT;
+	} else {
+		v = dr < 4 ? x->db[dr] : dr == 6 ? x->dr6 : x->dr7;
+		x->gpr[gpr] = mode64 ? v : (u32)v;
+	}
+	ops->set_rip(vcpu, rip + i + 3);
+	return 1;
 }

@@ -23,6 +23,8 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
 	x->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
 	x->pending_irq = -1;
+	x->dr6 = X86_DR6_INIT;		/* as at reset */
+	x->dr7 = X86_DR7_INIT;
 	return 0;
 }
 

@@ -1,0 +1,243 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvmod_type1.sh: `hvctl run --mode type1` boots a real Linux guest (the
+# box's own Debian kernel, /lib/hvmod/guest-vmlinuz in the svm box) with a
+# tiny busybox initramfs built here, on the emulated PC devices: the
+# guest's init prints a marker and powers off (exit 0), reboots (i8042
+# reset, exit 0), echoes a line typed on hvctl's stdin (UART receive
+# interrupts), shows its interrupts on the XT-PIC (no local APIC), or
+# exits so the kernel panics (exit 2, clear message).  Then the same boot
+# on /dev/kvm (the distro's kvm-amd/kvm-intel, loaded here if possible)
+# for a time-to-marker figure, printed, not asserted.  TAP 13.
+#
+# Exit 0 if all cases pass, 1 if any fails, 4 (skip) if guests cannot
+# run (no guest kernel, no hvctl, the device cannot run guests).
+#
+# Environment:
+#   HVCTL          hvctl to test (default: hvctl in PATH, else ../tools/hvctl)
+#   TYPE1_DEVICE   KVM-ABI device (default /dev/hvmod)
+#   TYPE1_KERNEL   guest bzImage (default /lib/hvmod/guest-vmlinuz)
+#   TYPE1_TIMEOUT  seconds per guest boot (default 300: the svm box is TCG)
+#   TYPE1_KVM=0    skip the /dev/kvm comparison
+#   TYPE1_VERBOSE=1  boot without "quiet", show every console line
+
+here=$(cd "$(dirname "$0")" && pwd)
+HVCTL=${HVCTL:-$(command -v hvctl || echo "$here/../tools/hvctl/hvctl")}
+DEV=${TYPE1_DEVICE:-/dev/hvmod}
+KERNEL=${TYPE1_KERNEL:-/lib/hvmod/guest-vmlinuz}
+TMO=${TYPE1_TIMEOUT:-300}
+QUIET=quiet
+[ -n "$TYPE1_VERBOSE" ] && QUIET="earlyprintk=serial,ttyS0"
+MARK=HVMOD-TYPE1-MARKER
+CR=$(printf '\r')
+
+n=0
+fails=0
+echo "TAP version 13"
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
+diag() { echo "# $*"; }
+
+# report NAME WHY OUTPUT-FILE: ok if WHY is empty.
+report() {
+	n=$((n + 1))
+	if [ -z "$2" ]; then
+		echo "ok $n $1"
+	else
+		fails=$((fails + 1))
+		echo "not ok $n $1 # $2"
+		[ -f "$3" ] && tail -n "${TAIL:-25}" "$3" | sed 's/^/#   | /'
+	fi
+}
+
+[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (svm box only)"
+[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
+BB=/bin/busybox
+[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
+"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
+[ -c "$DEV" ] || skip_all "$DEV missing"
+info=$("$HVCTL" info --json --device "$DEV" 2>&1)
+case $info in
+*'"backend"'*)
+	case $info in
+	*'"run"'*) ;;
+	*) skip_all "$DEV cannot run guests (no \"run\" feature)" ;;
+	esac ;;
+*'api_version'*) ;;
+*) skip_all "$DEV not usable: $(printf '%s' "$info" | head -n 1)" ;;
+esac
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_type1.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+
+# ------------------------------------------------------- the guest initramfs
+mkdir -p "$T/rd/bin" "$T/rd/dev" "$T/rd/proc"
+cp "$BB" "$T/rd/bin/busybox"
+ln -s busybox "$T/rd/bin/sh"
+mknod -m 600 "$T/rd/dev/console" c 5 1 ||
+	skip_all "cannot mknod /dev/console for the guest"
+cat > "$T/rd/init" <<'INIT'
+#!/bin/busybox sh
+# hvmod_type1 guest: t1=poweroff|reboot|panic|echo|irqs on the command line
+B=/bin/busybox
+$B mount -t proc proc /proc
+act=poweroff
+for a in $($B cat /proc/cmdline); do
+	case $a in t1=*) act=${a#t1=} ;; esac
+done
+echo "HVMOD-TYPE1-MARKER up $($B uname -r) act=$act"
+case $act in
+irqs)
+	$B grep -E ' (timer|ttyS0)$' /proc/interrupts | $B sed 's/^/IRQLINE /'
+	$B sleep 1
+	$B grep -E ' timer$' /proc/interrupts | $B sed 's/^/IRQLINE2 /'
+	$B poweroff -f ;;
+echo)
+	read -r line
+	echo "HVMOD-TYPE1-GOT:$line"
+	$B poweroff -f ;;
+reboot)
+	$B reboot -f ;;
+panic)
+	echo "HVMOD-TYPE1-EXIT"
+	exit 1 ;;
+*)
+	$B poweroff -f ;;
+esac
+$B sleep 100000
+INIT
+chmod 755 "$T/rd/init"
+(cd "$T/rd" && find . | "$BB" cpio -o -H newc 2>/dev/null) > "$T/rd.cpio" ||
+	skip_all "cannot build the guest initramfs"
+diag "guest: $KERNEL ($(($(wc -c < "$KERNEL") / 1024)) KiB), initramfs $(($(wc -c < "$T/rd.cpio") / 1024)) KiB"
+
+# uptime in centiseconds
+now_cs() {
+	read -r _up _rest < /proc/uptime
+	_s=${_up%.*}
+	_c=${_up#*.}
+	echo $((_s * 100 + ${_c#0}))
+}
+
+# boot NAME DEVICE ACT [STDIN]: RC, OUT (file), MARK_CS, TOTAL_CS
+boot() {
+	OUT=$T/$1.out
+	_in=${4:-/dev/null}
+	_t0=$(now_cs)
+	{
+		timeout "$TMO" "$HVCTL" run --mode type1 --device "$2" \
+			--kernel "$KERNEL" --initrd "$T/rd.cpio" --mem=256 \
+			--append "console=ttyS0 $QUIET panic=0 t1=$3" < "$_in" 2>&1
+		echo "$?" > "$T/rc"
+	} | while IFS= read -r _l; do
+		case $_l in
+		*"$MARK"*) now_cs > "$T/mark" ;;
+		esac
+		printf '%s\n' "${_l%"$CR"}"	# the console ends lines with CRLF
+		[ -n "$TYPE1_VERBOSE" ] && printf '#  %s\n' "$_l" >&2
+	done > "$OUT"
+	TOTAL_CS=$(($(now_cs) - _t0))
+	RC=$(cat "$T/rc")
+	MARK_CS=
+	[ -f "$T/mark" ] && MARK_CS=$(($(cat "$T/mark") - _t0))
+	rm -f "$T/mark" "$T/rc"
+}
+
+secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+
+# expect RC PATTERN...: WHY (empty when OUT matches)
+expect() {
+	WHY=
+	[ "$RC" = "$1" ] || { WHY="exit $RC, expected $1"; return; }
+	shift
+	for _p in "$@"; do
+		grep -q -- "$_p" "$OUT" || { WHY="output lacks '$_p'"; return; }
+	done
+}
+
+# --------------------------------------------------------------------- cases
+boot poweroff "$DEV" poweroff
+expect 0 "$MARK up" "guest powered off"
+report "boots to the initramfs marker; poweroff -f exits 0" "$WHY" "$OUT"
+[ -n "$MARK_CS" ] && diag "hvmod: marker after $(secs "$MARK_CS") s, poweroff after $(secs "$TOTAL_CS") s"
+HV_MARK=$MARK_CS
+
+boot irqs "$DEV" irqs
+expect 0 "$MARK up"
+if [ -z "$WHY" ]; then
+	t0=$(awk '/^IRQLINE .* timer$/ { print $3 }' "$OUT")
+	t1=$(awk '/^IRQLINE2 .* timer$/ { print $3 }' "$OUT")
+	grep -q '^IRQLINE *0: .*XT-PIC.*timer$' "$OUT" ||
+		WHY="IRQ 0 timer not on the XT-PIC"
+	[ -z "$WHY" ] && ! grep -q '^IRQLINE *4: .*XT-PIC.*ttyS0$' "$OUT" &&
+		WHY="IRQ 4 ttyS0 not on the XT-PIC"
+	# 1 s of sleep: HZ ticks, or (tickless) at least the one that ends it
+	[ -z "$WHY" ] && { [ -z "$t0" ] || [ -z "$t1" ] || [ $((t1 - t0)) -lt 1 ]; } &&
+		WHY="the PIT did not tick across sleep 1 ($t0 -> $t1)"
+fi
+report "PIC + PIT: timer and serial on the XT-PIC, the timer ticks" "$WHY" "$OUT"
+
+printf 'hello-type1\n' > "$T/in"
+boot echo "$DEV" echo "$T/in"
+expect 0 "HVMOD-TYPE1-GOT:hello-type1"
+report "UART receive: a line on hvctl's stdin reaches the guest" "$WHY" "$OUT"
+
+boot reboot "$DEV" reboot
+expect 0 "$MARK up" "guest reset"
+report "reboot -f: i8042 reset ends hvctl with exit 0" "$WHY" "$OUT"
+
+boot panic "$DEV" panic
+expect 2 "HVMOD-TYPE1-EXIT" "Kernel panic - not syncing" "guest kernel panic"
+report "init exits: kernel panic ends hvctl with exit 2 and a message" "$WHY" "$OUT"
+
+# not a bzImage: refused before any VM runs
+printf 'not a kernel\n' > "$T/bad"
+OUT=$T/bad.out
+timeout 30 "$HVCTL" run --mode type1 --device "$DEV" --kernel "$T/bad" > "$OUT" 2>&1
+RC=$?
+expect 1 "not a Linux bzImage"
+report "a file that is not a bzImage: exit 1 with a message" "$WHY" "$OUT"
+
+# refused before the device is opened
+novm() {
+	_name=$1 _pat=$2
+	shift 2
+	OUT=$T/novm.out
+	timeout 30 "$HVCTL" run --mode type1 --device "$T/no-such-device" "$@" > "$OUT" 2>&1
+	RC=$?
+	expect 1 "$_pat"
+	report "$_name" "$WHY" "$OUT"
+}
+novm "RAM below the kernel's init_size: exit 1, asks for more" "raise --mem" \
+	--kernel "$KERNEL" --mem=40
+novm "--cpus 2: exit 1 (no local APIC to start it)" "only 1 CPU" \
+	--kernel "$KERNEL" --cpus 2
+novm "missing --kernel: exit 1 with usage" "missing --kernel"
+
+# ------------------------------------------------ the same guest on /dev/kvm
+KVM_MOD=
+grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
+grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
+if [ "${TYPE1_KVM:-1}" = 0 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
+	n=$((n + 1))
+	echo "ok $n boots on /dev/kvm too # SKIP not asked for or no KVM here"
+elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
+	n=$((n + 1))
+	echo "ok $n boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
+else
+	boot kvm /dev/kvm poweroff
+	expect 0 "$MARK up" "guest powered off"
+	report "boots on /dev/kvm too (same hvctl, same guest)" "$WHY" "$OUT"
+	[ -n "$MARK_CS" ] && diag "kvm: marker after $(secs "$MARK_CS") s, poweroff after $(secs "$TOTAL_CS") s"
+	[ -n "$MARK_CS" ] && [ -n "$HV_MARK" ] && [ "$MARK_CS" -gt 0 ] &&
+		diag "time to marker hvmod/kvm: $((HV_MARK * 100 / MARK_CS))%"
+	modprobe -r "$KVM_MOD" > /dev/null 2>&1
+fi
+
+echo "1..$n"
+[ "$fails" = 0 ]

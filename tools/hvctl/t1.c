@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t1.c: `hvctl run --mode type1 --kernel bzImage [--initrd FILE]
+ * [--append "CMDLINE"] [--mem=MB] [--cpus 1]`: boots a Linux x86 kernel
+ * on one vCPU with the PC devices of t1_*.c, until the guest powers off,
+ * reboots, panics or triple-faults.
+ *
+ * The vCPU runs in this thread.  Device models are plain calls on I/O
+ * exits.  Time comes from CLOCK_MONOTONIC; when the PIT's next IRQ 0 is
+ * due, a POSIX timer sends SIGALRM, whose handler sets kvm_run's
+ * immediate_exit so KVM_RUN returns (or does not start) and the loop
+ * raises the IRQ.  A HLT with interrupts enabled waits in ppoll() for
+ * stdin or the next timer deadline, never by spinning.  Interrupts go in
+ * with KVM_INTERRUPT when kvm_run says ready_for_interrupt_injection,
+ * otherwise the loop asks for an interrupt window.
+ *
+ * Without ACPI a kernel has no way to cut the power: `poweroff -f` (and
+ * halt) end in every CPU executing HLT with IF=0, which is what hvctl
+ * takes for "powered off".  Exit status: 0 after a poweroff or a reboot
+ * (i8042 0xFE, port 0x92 or 0xcf9 reset), 2 after a kernel panic
+ * (hvctl watches the console for "Kernel panic - not syncing") or a
+ * triple fault, 1 on hvctl's own errors.
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "hvctl.h"
+#include "t1.h"
+
+static struct kvm_run *volatile kick_run;
+static timer_t kick_timer;
+
+int64_t t1_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+void t1_kick_at(struct t1 *t, int64_t ns)
+{
+	struct itimerspec its = { 0 };
+
+	(void)t;
+	if (ns >= 0) {
+		if (ns == 0)
+			ns = 1;
+		its.it_value.tv_sec = ns / 1000000000ll;
+		its.it_value.tv_nsec = ns % 1000000000ll;
+	}
+	if (timer_settime(kick_timer, TIMER_ABSTIME, &its, NULL) < 0)
+		err(1, "timer_settime");
+}
+
+static void on_kick(int sig)
+{
+	struct kvm_run *run = kick_run;
+
+	(void)sig;
+	if (run)
+		run->immediate_exit = 1;
+}
+
+static void on_fatal(int sig)
+{
+	static const char msg[] = "hvctl: Exiting on signal\n";
+
+	(void)sig;
+	t1_uart_restore_tty();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing left to report to */
+	}
+	_exit(1);
+}
+
+static void setup_signals(void)
+{
+	struct sigevent sev = { 0 };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigfillset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
+		err(1, "sigaction");
+	sa.sa_handler = on_kick;
+	if (sigaction(SIGALRM, &sa, NULL))
+		err(1, "sigaction");
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGALRM;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &kick_timer) < 0)
+		err(1, "timer_create");
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s run --mode type1 [--device PATH] --kernel BZIMAGE [--initrd FILE]\n"
+		"                [--append \"CMDLINE\"] [--mem=MB] [--cpus 1]\n"
+		"\n"
+		"Boots a Linux x86 kernel (64-bit boot protocol) on PC legacy devices:\n"
+		"16550A UART on 0x3f8/IRQ 4 (console on stdin/stdout), 8259 PIC pair,\n"
+		"8254 PIT, CMOS RTC, port 0x80, i8042 reset.  No local APIC, no ACPI, no PCI.\n"
+		"  --mem=MB     guest RAM (default %d, at most %d)\n"
+		"  --append     kernel command line (default \"console=ttyS0\"); hvctl adds\n"
+		"               tsc_early_khz=<the device's TSC rate> unless it is given\n"
+		"  --cpus N     only 1: without a local APIC there is no SMP start-up\n"
+		"Exit status: 0 guest powered off (all CPUs halted, interrupts off) or\n"
+		"rebooted; 2 guest kernel panic or triple fault; 1 hvctl error.\n",
+		hvctl_prog, T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB);
+}
+
+/* "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value, or NULL. */
+static const char *opt(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		errx(1, "type1: option %s needs an argument", name);
+	return argv[++*i];
+}
+
+static unsigned long number(const char *s, const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		errx(1, "type1: %s: not a number: '%s'", what, s);
+	v = strtoul(s, &end, 10);
+	if (errno || *end)
+		errx(1, "type1: %s: not a number: '%s'", what, s);
+	return v;
+}
+
+static void build_cmdline(struct t1 *t, const char *append)
+{
+	int n;
+
+	if (!append)
+		append = "console=ttyS0";
+	if (strstr(append, "tsc_early_khz=") || !t->tsc_khz)
+		n = snprintf(t->cmdline, sizeof(t->cmdline), "%s", append);
+	else
+		n = snprintf(t->cmdline, sizeof(t->cmdline),
+			     "%s tsc_early_khz=%lu", append, t->tsc_khz);
+	if (n < 0 || (size_t)n >= sizeof(t->cmdline))
+		errx(1, "type1: command line too long (max %d bytes)",
+		     T1_CMDLINE_MAX - 1);
+}
+
+/* HLT with IF=1: wait for an interrupt from a device or the timer. */
+static void wait_for_irq(struct t1 *t)
+{
+	for (;;) {
+		struct pollfd p = { .fd = t->uart.in_fd, .events = POLLIN };
+		struct timespec ts, *tsp = NULL;
+		int64_t now = t1_now_ns();
+
+		t1_pit_update(t, now);
+		t1_uart_poll_input(t);
+		if (t1_pic_pending(t) || t->end)
+			return;
+		if (t->pit_irq_next_ns >= 0) {
+			int64_t d = t->pit_irq_next_ns - now;
+
+			ts.tv_sec = d / 1000000000ll;
+			ts.tv_nsec = d % 1000000000ll;
+			tsp = &ts;
+		}
+		if (ppoll(&p, t1_uart_wants_input(t), tsp, NULL) < 0 &&
+		    errno != EINTR)
+			err(1, "ppoll");
+	}
+}
+
+static void handle_io(struct t1 *t)
+{
+	struct kvm_run *run = t->vm.run;
+	size_t len = (size_t)run->io.size * run->io.count;
+	uint8_t *data = vm_run_data(&t->vm, run->io.data_offset, len);
+	uint32_t i;
+
+	if (!data)
+		errx(1, "KVM: I/O exit data (0x%llx, %zu bytes) outside kvm_run",
+		     (unsigned long long)run->io.data_offset, len);
+	for (i = 0; i < run->io.count; i++)
+		t1_io(t, run->io.port, run->io.direction == KVM_EXIT_IO_OUT,
+		      data + i * run->io.size, run->io.size);
+}
+
+static void inject(struct t1 *t)
+{
+	struct kvm_run *run = t->vm.run;
+
+	if (!t1_pic_pending(t)) {
+		run->request_interrupt_window = 0;
+		return;
+	}
+	if (run->ready_for_interrupt_injection && run->if_flag) {
+		struct kvm_interrupt irq = { .irq = t1_pic_ack(t) };
+
+		if (ioctl(t->vm.vcpufd, KVM_INTERRUPT, &irq) < 0)
+			err(1, "KVM: ioctl (INTERRUPT) failed for vector 0x%x",
+			    irq.irq);
+		run->request_interrupt_window = t1_pic_pending(t);
+		return;
+	}
+	run->request_interrupt_window = 1;
+}
+
+static unsigned long long guest_rip(struct t1 *t)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(t->vm.vcpufd, KVM_GET_REGS, &regs) < 0)
+		return ~0ull;
+	return regs.rip;
+}
+
+static void run_loop(struct t1 *t)
+{
+	struct kvm_run *run = t->vm.run;
+
+	kick_run = run;
+	t1_kick_at(t, t->pit_irq_next_ns);
+	while (!t->end) {
+		run->immediate_exit = 0;
+		t1_pit_update(t, t1_now_ns());
+		inject(t);
+		if (t->end)
+			break;
+		if (ioctl(t->vm.vcpufd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				t1_uart_poll_input(t);
+				continue;
+			}
+			err(1, "KVM: ioctl (RUN) failed at rip=0x%llx",
+			    guest_rip(t));
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			handle_io(t);
+			break;
+		case KVM_EXIT_HLT:
+			if (!run->if_flag) {
+				t->end = T1_POWEROFF;
+				break;
+			}
+			wait_for_irq(t);
+			break;
+		case KVM_EXIT_IRQ_WINDOW_OPEN:
+		case KVM_EXIT_INTR:
+			t1_uart_poll_input(t);
+			break;
+		case KVM_EXIT_MMIO:
+			/* no MMIO devices: reads float high */
+			if (!run->mmio.is_write)
+				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			t->end = T1_SHUTDOWN;
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
+			errx(1, "KVM: entry failure: hw_entry_failure_reason=0x%llx",
+			     (unsigned long long)
+			     run->fail_entry.hardware_entry_failure_reason);
+		case KVM_EXIT_INTERNAL_ERROR:
+			errx(1, "KVM: internal error exit: suberror=0x%x at rip=0x%llx (data %llx %llx %llx %llx)",
+			     run->internal.suberror, guest_rip(t),
+			     (unsigned long long)run->internal.data[0],
+			     (unsigned long long)run->internal.data[1],
+			     (unsigned long long)run->internal.data[2],
+			     (unsigned long long)run->internal.data[3]);
+		default:
+			errx(1, "KVM: unhandled exit: exit_reason=0x%x, rip=0x%llx",
+			     run->exit_reason, guest_rip(t));
+		}
+	}
+	t1_kick_at(t, -1);
+	kick_run = NULL;
+}
+
+static int report(struct t1 *t)
+{
+	if (t->uart.panic_seen && t->end != T1_PANIC)
+		t->end = T1_PANIC;
+	switch (t->end) {
+	case T1_POWEROFF:
+		fprintf(stderr, "hvctl: guest powered off (CPU halted with interrupts off)\n");
+		return 0;
+	case T1_RESET:
+		fprintf(stderr, "hvctl: guest reset (reboot)\n");
+		return 0;
+	case T1_PANIC:
+		fprintf(stderr, "hvctl: guest kernel panic: %s\n",
+			"see the console output above");
+		return 2;
+	case T1_SHUTDOWN:
+		fprintf(stderr, "hvctl: guest triple fault (shutdown) at rip=0x%llx\n",
+			guest_rip(t));
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * ARGV: the arguments after `hvctl run`, without --mode and --device;
+ * ARGV[ARGC] is NULL.
+ */
+int t1_main(int argc, char **argv, const char *device)
+{
+	static struct t1 t1;
+	struct t1 *t = &t1;
+	const char *append = NULL, *v;
+	unsigned long mem_mb = T1_MEM_DEFAULT_MB, cpus = 1;
+	int i, khz, status;
+	void *p;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else if ((v = opt(argc, argv, &i, "--kernel"))) {
+			t->kernel = v;
+		} else if ((v = opt(argc, argv, &i, "--initrd"))) {
+			t->initrd = v;
+		} else if ((v = opt(argc, argv, &i, "--append"))) {
+			append = v;
+		} else if ((v = opt(argc, argv, &i, "--mem"))) {
+			mem_mb = number(v, "--mem");
+		} else if ((v = opt(argc, argv, &i, "--cpus"))) {
+			cpus = number(v, "--cpus");
+		} else {
+			warnx("type1: unknown argument '%s'", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (!t->kernel) {
+		warnx("type1: missing --kernel BZIMAGE");
+		usage(stderr);
+		return 1;
+	}
+	if (mem_mb < 32 || mem_mb > T1_MEM_MAX_MB)
+		errx(1, "type1: --mem=%lu: between 32 and %d MB", mem_mb,
+		     T1_MEM_MAX_MB);
+	if (cpus != 1)
+		errx(1, "type1: --cpus %lu: only 1 CPU (no local APIC for SMP start-up)",
+		     cpus);
+	t->mem_size = (uint64_t)mem_mb << 20;
+
+	p = mmap(NULL, t->mem_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		err(1, "Could not allocate guest memory (%lu MB)", mem_mb);
+	t->mem = p;
+
+	t1_boot_load(t);
+
+	vm_open(&t->vm, device);
+	khz = ioctl(t->vm.sysfd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ);
+	vm_create(&t->vm);
+	vm_set_ram(&t->vm, 0, 0, t->mem, t->mem_size);
+	vm_create_vcpu(&t->vm, 0);
+	if (khz > 0) {
+		khz = ioctl(t->vm.vcpufd, KVM_GET_TSC_KHZ, 0);
+		t->tsc_khz = khz > 0 ? (unsigned long)khz : 0;
+	}
+	build_cmdline(t, append);
+	t1_boot_cmdline(t);
+	t1_boot_vcpu(t);
+
+	t1_pic_init(t);
+	t1_pit_init(t);
+	t1_rtc_init(t);
+	setup_signals();
+	t1_uart_init(t);
+	t->start_ns = t1_now_ns();
+
+	run_loop(t);
+	status = report(t);
+	t1_uart_restore_tty();
+	vm_close(&t->vm);
+	munmap(t->mem, t->mem_size);
+	return status;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * t1.h: `hvctl run --mode type1`: a Linux x86 guest (bzImage) on the
+ * legacy PC devices hvctl emulates in userspace.  One vCPU, no local
+ * APIC (hidden from CPUID), no ACPI: the kernel runs on the 8259 PIC
+ * pair and the 8254 PIT.
+ *
+ * Files: t1.c (options, the run loop), t1_boot.c (boot protocol),
+ * t1_io.c (port dispatch, port 0x80, i8042), t1_uart.c (16550A),
+ * t1_pic.c (8259 pair), t1_pit.c (8254, port 0x61), t1_rtc.c (CMOS).
+ */
+#ifndef HVCTL_T1_H
+#define HVCTL_T1_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vm.h"
+
+#define T1_MEM_DEFAULT_MB	256
+#define T1_MEM_MAX_MB		3072	/* below the 32-bit PCI/MMIO hole */
+#define T1_CMDLINE_MAX		2048
+
+/* Why the run loop stopped: hvctl's exit status is in t1_exit_status(). */
+enum t1_end {
+	T1_RUNNING = 0,
+	T1_POWEROFF,	/* all vCPUs halted with IF=0 (poweroff/halt) */
+	T1_RESET,	/* i8042 0xFE: the guest rebooted */
+	T1_PANIC,	/* "Kernel panic" seen on the console */
+	T1_SHUTDOWN,	/* triple fault */
+};
+
+/* 8259A: one chip of the pair. */
+struct t1_pic_chip {
+	uint8_t irr, isr, imr;
+	uint8_t last_level;	/* input lines, for edge detection */
+	uint8_t base;		/* ICW2 vector base */
+	uint8_t init_step;	/* 0: ready, 2..4: expecting ICW2..ICW4 */
+	bool icw4_needed, single, auto_eoi;
+	bool read_isr;		/* OCW3: reads of the command port give ISR */
+	bool special_mask;
+	uint8_t prio_add;	/* lowest-priority rotation */
+};
+
+struct t1_pit_chan {
+	uint32_t reload;	/* 1..65536 */
+	uint8_t mode, access;	/* mode 0-5; access 1 lsb 2 msb 3 lsb/msb */
+	bool write_msb_next, read_msb_next;
+	bool latched;		/* counter latch command */
+	uint16_t latch;
+	bool latch_msb_next;
+	bool status_latched;
+	uint8_t status;
+	bool gate;
+	bool armed;		/* a count has been written */
+	int64_t start_ns;	/* when counting began */
+	uint8_t write_lsb;
+};
+
+struct t1_uart {
+	uint8_t ier, lcr, mcr, lsr_extra, scr, dll, dlm, fcr;
+	bool thre_pending;	/* THR-empty interrupt not yet acknowledged */
+	uint8_t rx[64];
+	unsigned int rx_head, rx_len;
+	/* console output scanning for the panic line */
+	char line[256];
+	size_t line_len;
+	bool panic_seen;
+	int in_fd;		/* -1 once stdin is at EOF */
+	bool in_tty;
+};
+
+struct t1 {
+	struct vm vm;
+	uint8_t *mem;
+	uint64_t mem_size;
+	const char *kernel, *initrd;
+	uint64_t entry;		/* startup_64 */
+	char cmdline[T1_CMDLINE_MAX];
+	uint32_t cmdline_max;	/* the kernel's cmdline_size */
+	unsigned long tsc_khz;
+	enum t1_end end;
+
+	struct t1_pic_chip pic[2];
+	struct t1_pit_chan pit[3];
+	bool pit_speaker;	/* port 0x61 bit 1 */
+	bool refresh_toggle;
+	int64_t pit_irq_next_ns;	/* next IRQ 0 edge, or -1 */
+	struct t1_uart uart;
+	uint8_t cmos_index;
+	uint8_t cmos[128];
+	uint8_t port92;
+	int64_t start_ns;
+	bool marker_timing;
+};
+
+/* t1.c */
+int t1_main(int argc, char **argv, const char *device);
+int64_t t1_now_ns(void);
+void t1_kick_at(struct t1 *t, int64_t ns);	/* host timer for the vCPU */
+
+/*
+ * t1_boot.c: load the bzImage (+ initrd) and the zero page (before the
+ * device is opened: a bad image fails first), then the command line,
+ * then the vCPU's CPUID and registers.
+ */
+void t1_boot_load(struct t1 *t);
+void t1_boot_cmdline(struct t1 *t);
+void t1_boot_vcpu(struct t1 *t);
+
+/* t1_io.c: one I/O port access of SIZE bytes. */
+void t1_io(struct t1 *t, uint16_t port, bool out, uint8_t *data,
+	   unsigned int size);
+
+/* t1_pic.c */
+void t1_pic_init(struct t1 *t);
+void t1_pic_set_irq(struct t1 *t, unsigned int irq, bool level);
+bool t1_pic_pending(struct t1 *t);	/* an unmasked request is waiting */
+int t1_pic_ack(struct t1 *t);		/* the vector the CPU takes */
+uint8_t t1_pic_read(struct t1 *t, uint16_t port);
+void t1_pic_write(struct t1 *t, uint16_t port, uint8_t v);
+
+/* t1_pit.c */
+void t1_pit_init(struct t1 *t);
+void t1_pit_update(struct t1 *t, int64_t now);	/* raise IRQ 0 if due */
+uint8_t t1_pit_read(struct t1 *t, uint16_t port);
+void t1_pit_write(struct t1 *t, uint16_t port, uint8_t v);
+uint8_t t1_port61_read(struct t1 *t);
+void t1_port61_write(struct t1 *t, uint8_t v);
+
+/* t1_uart.c */
+void t1_uart_init(struct t1 *t);
+uint8_t t1_uart_read(struct t1 *t, unsigned int reg);
+void t1_uart_write(struct t1 *t, unsigned int reg, uint8_t v);
+void t1_uart_poll_input(struct t1 *t);	/* non-blocking read of stdin */
+bool t1_uart_wants_input(struct t1 *t);	/* stdin is worth polling */
+void t1_uart_restore_tty(void);
+
+/* t1_rtc.c */
+void t1_rtc_init(struct t1 *t);
+uint8_t t1_rtc_read(struct t1 *t, uint16_t port);
+void t1_rtc_write(struct t1 *t, uint16_t port, uint8_t v);
+
+#endif /* HVCTL_T1_H */
