@@ -92,6 +92,8 @@ kvm_load() {
 		_n=$(mod_name "$_m")
 		[ -d "/sys/module/$_n" ] && continue
 		_f=$(ls "$MODDIR/$_m".ko* 2>/dev/null | head -n 1)
+		# ccp is only a dependency where the kernel has CONFIG_CRYPTO_DEV_CCP
+		[ -z "$_f" ] && [ "$_n" = ccp ] && continue
 		if [ -z "$_f" ]; then
 			diag "$MODDIR/$_m.ko missing"
 			return 1

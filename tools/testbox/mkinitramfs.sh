@@ -46,7 +46,7 @@ KST_DIR=${KST_DIR:-$BUILD/kvm-selftests}
 KVM_MODS="kvm kvm-amd kvm-intel irqbypass ccp tun"
 
 die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx|arm64|riscv --job check|demo|bench|shell --out FILE"; }
+usage() { die "usage: $0 --box svm|vmx|arm64|riscv|dbg --job check|demo|bench|shell --out FILE"; }
 
 box='' job='' out=''
 while [ $# -gt 0 ]; do
@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-case $box in svm|vmx|arm64|riscv) ;; *) usage ;; esac
+case $box in svm|vmx|arm64|riscv|dbg) ;; *) usage ;; esac
 case $job in check|demo|bench|shell) ;; *) usage ;; esac
 [ -n "$out" ] || usage
 
@@ -85,6 +85,8 @@ fi
 # arm64 and riscv: cross-built, no distro modules, no host binaries
 cross=
 case $box in arm64|riscv) cross=1 ;; esac
+# The debug kernel (build-dbgkernel.sh) has KVM as modules, nothing else.
+[ "$box" != dbg ] || KVM_MODS="kvm kvm-amd kvm-intel irqbypass"
 
 moddir=$KROOT/lib/modules/$KVER
 [ -n "$cross" ] || [ -d "$moddir/kernel" ] ||

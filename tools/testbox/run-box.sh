@@ -3,7 +3,7 @@
 #
 # Boot an hvmod test box and run one job in it:
 #
-#   run-box.sh --box svm|vmx|arm64|riscv --job check|demo|bench|shell [--timeout SECONDS]
+#   run-box.sh --box svm|vmx|arm64|riscv|dbg --job check|demo|bench|shell [--timeout SECONDS]
 #              [--log FILE]
 #
 # Environment: BOX_TIMEOUT=SECONDS replaces the default timeout;
@@ -18,6 +18,8 @@
 # kernel built by setup-riscv.sh in HS-mode, the cross-built module and
 # selftests (build-riscv.sh; BOX_SMP as for arm64; BOX_RISCV_CPU replaces
 # the -cpu model, e.g. rv64,h=false for the no-H-extension path).
+# dbg: the svm box with a KASAN/kmemleak/lockdep/UBSAN kernel built from
+# Debian's linux-source (build-dbgkernel.sh, cached) and hvmod built for it.
 # The serial console is streamed to stdout and saved in the log
 # ($BUILD/testbox/<box>-<job>.log by default).  Exit status: N from the
 # box's "HVMOD-BOX-END rc=N", 124 on timeout, 125 if the box ended without
@@ -37,7 +39,7 @@ BOCHS_MEGS=${BOCHS_MEGS:-1024}
 BOCHS_IPS=${BOCHS_IPS:-400000000}
 
 die() { echo "run-box: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 --box svm|vmx|arm64|riscv --job check|demo|bench|shell [--timeout S] [--log FILE]"; }
+usage() { die "usage: $0 --box svm|vmx|arm64|riscv|dbg --job check|demo|bench|shell [--timeout S] [--log FILE]"; }
 
 # The host TSC rate in kHz (the TCG guest TSC runs at it), or nothing:
 # from the host kernel log, else "cpu MHz" unless that is a moving
@@ -67,12 +69,20 @@ while [ $# -gt 0 ]; do
 done
 case $box in
 svm|arm64|riscv) : "${tmo:=600}" ;;
+dbg) : "${tmo:=1800}" ;;
 vmx) : "${tmo:=1800}" ;;
 *) usage ;;
 esac
 case $job in check|demo|bench|shell) ;; *) usage ;; esac
 case $tmo in ''|*[!0-9]*) usage ;; esac
 
+if [ "$box" = dbg ]; then
+	"$here/build-dbgkernel.sh" || die "debug kernel build failed"
+	# shellcheck disable=SC1091
+	. "$BUILD/testbox/dbg.env"
+	KROOT=$DBG_ROOT KVER=$DBG_KVER
+	export KROOT KVER HVMOD_KO=$BUILD/dbg/hvmod.ko HVMOD_DKMS_KO=/nonexistent
+fi
 vmlinuz=$KROOT/boot/vmlinuz-$KVER
 [ "$box" != arm64 ] ||
 	vmlinuz=${AROOT:-$BUILD/testbox/arm64}/boot/vmlinuz-${KVER%-amd64}-arm64
@@ -107,12 +117,12 @@ cmdline="console=ttyS0,115200 quiet oops=panic hvbox=$job"
 [ "$box" != riscv ] ||
 	cmdline="console=ttyS0 quiet oops=panic hvbox=$job"
 tsc_khz=${BOX_TSC_KHZ:-$(host_tsc_khz)}
-[ "${tsc_khz:-0}" = 0 ] || [ "$box" != svm ] ||
+[ "${tsc_khz:-0}" = 0 ] || { [ "$box" != svm ] && [ "$box" != dbg ]; } ||
 	cmdline="$cmdline tsc_early_khz=$tsc_khz tsc=reliable"
 cmdline="$cmdline ${BOX_APPEND:-}"
 
 case $box in
-svm)
+svm|dbg)
 	cmdline="$cmdline panic=-1"
 	emu=(qemu-system-x86_64 -accel tcg -cpu EPYC -m 1G -smp 2,sockets=2
 	     -no-reboot -kernel "$vmlinuz" -initrd "$initrd"
@@ -194,6 +204,8 @@ while IFS= read -r line; do
 	case $line in
 	*HVMOD-BOX-BEGIN*) date +%s >"$work/booted" ;;
 	*"---[ end Kernel panic"*) kill $emupid 2>/dev/null || true ;;
+	# without ACPI (the debug kernel) poweroff only halts the CPUs
+	*"reboot: System halted"*) kill $emupid 2>/dev/null || true ;;
 	esac
 done
 st=0
