@@ -124,35 +124,7 @@ void hvt_x86_setup_lowmem(struct hvt *h)
 
 static void setup_cpuid(struct hvt *h)
 {
-	struct kvm_cpuid2 *cpuid = NULL;
-	unsigned int nent = 64;
-
-	for (;;) {
-		free(cpuid);
-		cpuid = calloc(1, sizeof(*cpuid) +
-				  nent * sizeof(struct kvm_cpuid_entry2));
-		if (!cpuid)
-			err(1, "out of memory");
-		cpuid->nent = nent;
-		if (!ioctl(h->vm.sysfd, KVM_GET_SUPPORTED_CPUID, cpuid))
-			break;
-		if (errno != E2BIG || nent >= 4096)
-			err(1, "KVM: ioctl (GET_SUPPORTED_CPUID) failed");
-		nent *= 2;
-	}
-	if (ioctl(h->vm.vcpufd, KVM_SET_CPUID2, cpuid) < 0)
-		err(1, "KVM: ioctl (SET_CPUID2) failed");
-	free(cpuid);
-}
-
-static struct kvm_segment seg(uint16_t sel, uint8_t type, uint8_t l,
-			      uint8_t db)
-{
-	struct kvm_segment s = {
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = db, .s = 1, .l = l, .g = 1,
-	};
-	return s;
+	vm_x86_set_cpuid(&h->vm, vm_x86_supported_cpuid(&h->vm));
 }
 
 void hvt_x86_vcpu_init(struct hvt *h)
@@ -169,9 +141,10 @@ void hvt_x86_vcpu_init(struct hvt *h)
 	sregs.cr3 = PML4_BASE;
 	sregs.cr4 = CR4_INIT;
 	sregs.efer = EFER_INIT;
-	sregs.cs = seg(SEL_CODE, 9, 1, 0);	/* execute-only, accessed */
+	/* CS execute-only, the others read-write; all accessed */
+	sregs.cs = vm_x86_flat_seg(SEL_CODE, 9, 1, 0);
 	sregs.ss = sregs.ds = sregs.es = sregs.fs = sregs.gs =
-		seg(SEL_DATA, 3, 0, 1);		/* read-write, accessed */
+		vm_x86_flat_seg(SEL_DATA, 3, 0, 1);
 	sregs.tr = (struct kvm_segment){ .type = 11, .present = 1 };
 	sregs.ldt = (struct kvm_segment){ .unusable = 1 };
 	sregs.gdt.base = GDT_BASE;

@@ -267,22 +267,9 @@ void t1_boot_cmdline(struct t1 *t)
 /* The host's CPUID as the device offers it, minus the local APIC. */
 static void setup_cpuid(struct t1 *t)
 {
-	struct kvm_cpuid2 *cpuid = NULL;
-	unsigned int nent = 64, i;
+	struct kvm_cpuid2 *cpuid = vm_x86_supported_cpuid(&t->vm);
+	unsigned int i;
 
-	for (;;) {
-		free(cpuid);
-		cpuid = calloc(1, sizeof(*cpuid) +
-				  nent * sizeof(struct kvm_cpuid_entry2));
-		if (!cpuid)
-			err(1, "out of memory");
-		cpuid->nent = nent;
-		if (!ioctl(t->vm.sysfd, KVM_GET_SUPPORTED_CPUID, cpuid))
-			break;
-		if (errno != E2BIG || nent >= 4096)
-			err(1, "KVM: ioctl (GET_SUPPORTED_CPUID) failed");
-		nent *= 2;
-	}
 	for (i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
@@ -293,19 +280,7 @@ static void setup_cpuid(struct t1 *t)
 			e->ebx &= 0x0000ffff;		/* APIC ID 0, 1 CPU */
 		}
 	}
-	if (ioctl(t->vm.vcpufd, KVM_SET_CPUID2, cpuid) < 0)
-		err(1, "KVM: ioctl (SET_CPUID2) failed");
-	free(cpuid);
-}
-
-static struct kvm_segment seg(uint16_t sel, uint8_t type, uint8_t l,
-			      uint8_t db)
-{
-	struct kvm_segment s = {
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = db, .s = 1, .l = l, .g = 1,
-	};
-	return s;
+	vm_x86_set_cpuid(&t->vm, cpuid);
 }
 
 void t1_boot_vcpu(struct t1 *t)
@@ -321,9 +296,10 @@ void t1_boot_vcpu(struct t1 *t)
 	sregs.cr3 = PML4_BASE;
 	sregs.cr4 = CR4_PAE;
 	sregs.efer = EFER_LME_LMA;
-	sregs.cs = seg(SEL_BOOT_CS, 11, 1, 0);	/* execute/read, accessed */
+	/* CS execute/read, the others read/write; all accessed */
+	sregs.cs = vm_x86_flat_seg(SEL_BOOT_CS, 11, 1, 0);
 	sregs.ss = sregs.ds = sregs.es = sregs.fs = sregs.gs =
-		seg(SEL_BOOT_DS, 3, 0, 1);	/* read/write, accessed */
+		vm_x86_flat_seg(SEL_BOOT_DS, 3, 0, 1);
 	sregs.tr = (struct kvm_segment){ .type = 11, .present = 1 };
 	sregs.ldt = (struct kvm_segment){ .type = 2, .present = 1,
 					  .unusable = 1 };

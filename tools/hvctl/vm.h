@@ -37,4 +37,14 @@ void *vm_run_data(struct vm *vm, uint64_t offset, size_t size);
 /* Close everything that is open (safe to call more than once). */
 void vm_close(struct vm *vm);
 
+#ifdef __x86_64__
+/* vm_x86.c: KVM_GET_SUPPORTED_CPUID (calloc'ed, grown on E2BIG). */
+struct kvm_cpuid2 *vm_x86_supported_cpuid(struct vm *vm);
+/* KVM_SET_CPUID2 on the vCPU, then free(CPUID). */
+void vm_x86_set_cpuid(struct vm *vm, struct kvm_cpuid2 *cpuid);
+/* A present ring-0 segment: base 0, 4 GiB, granular, code/data TYPE. */
+struct kvm_segment vm_x86_flat_seg(uint16_t sel, uint8_t type, uint8_t l,
+				   uint8_t db);
+#endif
+
 #endif /* HVCTL_VM_H */

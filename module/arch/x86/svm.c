@@ -191,20 +191,6 @@ static long svm_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 	return x86_vcpu_ioctl(vcpu, &svm_x86_ops, ioctl, arg);
 }
 
-static int svm_check_extension(long cap)
-{
-	switch (cap) {
-	case KVM_CAP_IMMEDIATE_EXIT:
-	case KVM_CAP_EXT_CPUID:
-	case KVM_CAP_GET_TSC_KHZ:
-	case KVM_CAP_MP_STATE:
-	case KVM_CAP_ENABLE_CAP_VM:
-		return 1;
-	default:
-		return -1;
-	}
-}
-
 struct hvmod_backend hvmod_svm_backend = {
 	.name = "svm",
 	.id = HVMOD_BACKEND_SVM,
@@ -222,7 +208,7 @@ struct hvmod_backend hvmod_svm_backend = {
 	.vcpu_ioctl = svm_vcpu_ioctl,
 	.vm_ioctl = x86_vm_ioctl,
 	.dev_ioctl = x86_dev_ioctl,
-	.check_extension = svm_check_extension,
+	.check_extension = x86_check_extension,
 	.s2 = &npt_format,
 	.features = HVMOD_FEAT_STAGE2 | HVMOD_FEAT_HUGE_2M |
 		    HVMOD_FEAT_TAGGED_TLB | HVMOD_FEAT_RUN,

@@ -17,8 +17,8 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+#include "x86_gprs.h"
 
-#define GPR(n)	((n) * 8)
 
 .section .text, "ax"
 
@@ -35,20 +35,7 @@ SYM_FUNC_START(svm_vmrun)
 	push	%rdi		/*  0(%rsp): vmcb */
 
 	mov	%rdx, %rax
-	mov	GPR(1)(%rax), %rcx
-	mov	GPR(2)(%rax), %rdx
-	mov	GPR(3)(%rax), %rbx
-	mov	GPR(5)(%rax), %rbp
-	mov	GPR(6)(%rax), %rsi
-	mov	GPR(7)(%rax), %rdi
-	mov	GPR(8)(%rax), %r8
-	mov	GPR(9)(%rax), %r9
-	mov	GPR(10)(%rax), %r10
-	mov	GPR(11)(%rax), %r11
-	mov	GPR(12)(%rax), %r12
-	mov	GPR(13)(%rax), %r13
-	mov	GPR(14)(%rax), %r14
-	mov	GPR(15)(%rax), %r15
+	X86_LOAD_GPRS %rax
 
 	mov	(%rsp), %rax
 	vmload	%rax
@@ -59,33 +46,12 @@ SYM_FUNC_START(svm_vmrun)
 	vmsave	%rax
 
 	mov	16(%rsp), %rax
-	mov	%rcx, GPR(1)(%rax)
-	mov	%rdx, GPR(2)(%rax)
-	mov	%rbx, GPR(3)(%rax)
-	mov	%rbp, GPR(5)(%rax)
-	mov	%rsi, GPR(6)(%rax)
-	mov	%rdi, GPR(7)(%rax)
-	mov	%r8, GPR(8)(%rax)
-	mov	%r9, GPR(9)(%rax)
-	mov	%r10, GPR(10)(%rax)
-	mov	%r11, GPR(11)(%rax)
-	mov	%r12, GPR(12)(%rax)
-	mov	%r13, GPR(13)(%rax)
-	mov	%r14, GPR(14)(%rax)
-	mov	%r15, GPR(15)(%rax)
+	X86_SAVE_GPRS %rax
 
 	mov	8(%rsp), %rax
 	vmload	%rax
 
-	/* No guest value survives in a register the host may speculate on. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	X86_CLEAR_GPRS
 
 	add	$24, %rsp
 	pop	%rbx

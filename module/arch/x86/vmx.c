@@ -355,21 +355,6 @@ static long vmx_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 	return x86_vcpu_ioctl(vcpu, &vmx_x86_ops, ioctl, arg);
 }
 
-/* The same capabilities as the SVM backend: the guest ABI is shared. */
-static int vmx_check_extension(long cap)
-{
-	switch (cap) {
-	case KVM_CAP_IMMEDIATE_EXIT:
-	case KVM_CAP_EXT_CPUID:
-	case KVM_CAP_GET_TSC_KHZ:
-	case KVM_CAP_MP_STATE:
-	case KVM_CAP_ENABLE_CAP_VM:
-		return 1;
-	default:
-		return -1;
-	}
-}
-
 struct hvmod_backend hvmod_vmx_backend = {
 	.name = "vmx",
 	.id = HVMOD_BACKEND_VMX,
@@ -387,7 +372,7 @@ struct hvmod_backend hvmod_vmx_backend = {
 	.vcpu_ioctl = vmx_vcpu_ioctl,
 	.vm_ioctl = x86_vm_ioctl,
 	.dev_ioctl = x86_dev_ioctl,
-	.check_extension = vmx_check_extension,
+	.check_extension = x86_check_extension,
 	.s2 = &ept_format,
 	.features = HVMOD_FEAT_STAGE2 | HVMOD_FEAT_RUN,
 };

@@ -90,6 +90,7 @@ void x86_vcpu_destroy(struct x86_vcpu *x);
 void x86_vcpu_load(struct x86_vcpu *x);
 void x86_vcpu_put(struct x86_vcpu *x);
 long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg);
+int x86_check_extension(long cap);
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    unsigned int ioctl, unsigned long arg);
 void x86_complete_pio_in(struct x86_vcpu *x, const void *data);

@@ -192,6 +192,24 @@ static void x86_set_fpu(struct x86_vcpu *x, const struct kvm_fpu *f)
 }
 
 /*
+ * KVM_CHECK_EXTENSION answers of both x86 backends (the guest ABI is
+ * shared); -1: the generic core answers.
+ */
+int x86_check_extension(long cap)
+{
+	switch (cap) {
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_ENABLE_CAP_VM:
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/*
  * VM ioctls shared by SVM and VMX.  KVM_ENABLE_CAP: only KVM_CAP_MAX_VCPU_ID
  * (lower the vCPU id limit before the first vCPU; set once); other caps
  * EINVAL, as KVM answers for a cap it cannot enable.
