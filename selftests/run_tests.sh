@@ -27,6 +27,11 @@ TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
 # soft lockup / frozen box within a minute, likely the same hang).  Run them
 # by name: run_tests.sh hvmod_fuzz ...  hvmod_fuzz with no arguments is
 # the short pass (10000 calls or 40 s); "make fuzz ITER=N" a long one.
+# Not in the vmx (Bochs) box: hvmod_coexist.sh, whose "KVM runs a guest"
+# step hangs kvm_intel itself there: Bochs 2.7 keeps host interrupts
+# masked in a guest entered with IF clear, and KVM (unlike hvmod, see
+# VMX_SLICE_MS in module/arch/x86/vmx.c) sets no VMX-preemption timer.
+[ "$HVMOD_BOX" = vmx ] && TESTS=$(echo $TESTS | sed 's/ hvmod_coexist.sh / /')
 # the arm64 box: the generic tests, then the arm64 register ABI and guests
 [ "$HVMOD_BOX" = arm64 ] &&
 	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime arm64/hvmod_arm64_abi arm64/hvmod_arm64_guest hvmod_module.sh"
