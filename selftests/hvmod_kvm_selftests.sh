@@ -80,6 +80,10 @@ skip_all() { echo "# $*"; echo "1..0 # SKIP $*"; exit 4; }
 [ "$list" = all ] &&
 	list=$(cd "$KST" && find . -type f -perm -u+x | sed 's|^\./||' | sort)
 command -v unshare > /dev/null || skip_all "no unshare"
+# each test runs in its own mount and PID namespace (bind mount, no
+# leftover processes): a kernel without them (the debug box's) cannot
+unshare -m -p -f true 2> /dev/null ||
+	skip_all "this kernel has no mount/PID namespaces (unshare -m -p fails)"
 case $mode in
 hvmod) devs=hvmod ;;
 kvm) devs=kvm ;;
