@@ -135,6 +135,9 @@ hvmod_idle() {
 
 # bg_start DEV: a VM spinning a guest on DEV in the background ($bg).
 bg_start() {
+	# the background job truncates its output only once it runs: the last
+	# one's "ready" must not be read before that
+	rm -f "$OUT.bg"
 	"$VMM" spin "$1" > "$OUT.bg" 2>&1 &
 	bg=$!
 	_i=0

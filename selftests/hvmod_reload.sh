@@ -77,6 +77,7 @@ wait_ready() {
 
 # rmmod refused while a guest spins, then allowed once it is killed.
 spin_refused() {
+	rm -f "$OUT.spin"	# no earlier "ready" read before the job runs
 	"$VMM" spin /dev/hvmod > "$OUT.spin" 2>&1 &
 	_spin=$!
 	if ! wait_ready "$OUT.spin" $_spin; then

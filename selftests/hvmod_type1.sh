@@ -130,7 +130,7 @@ boot() {
 	_in=${4:-/dev/null}
 	_t0=$(now_cs)
 	{
-		timeout "$TMO" "$HVCTL" run --mode type1 --device "$2" \
+		timeout -k 10 "$TMO" "$HVCTL" run --mode type1 --device "$2" \
 			--kernel "$KERNEL" --initrd "$T/rd.cpio" --mem=256 \
 			--append "console=ttyS0 $QUIET panic=0 t1=$3" < "$_in" 2>&1
 		echo "$?" > "$T/rc"

@@ -38,6 +38,7 @@
 
 static struct kvm_run *volatile kick_run;
 static timer_t kick_timer;
+static volatile sig_atomic_t stop_sig;	/* a fatal signal to report */
 
 int64_t t1_now_ns(void)
 {
@@ -71,11 +72,21 @@ static void on_kick(int sig)
 		run->immediate_exit = 1;
 }
 
+/*
+ * The first SIGINT/SIGTERM/SIGHUP stops the run loop, which reports where
+ * the guest was (a hung guest is diagnosed from that line); a second one,
+ * or one that KVM_RUN does not return for, ends hvctl at once.
+ */
 static void on_fatal(int sig)
 {
 	static const char msg[] = "hvctl: Exiting on signal\n";
+	struct kvm_run *run = kick_run;
 
-	(void)sig;
+	if (!stop_sig && run) {
+		stop_sig = sig;
+		run->immediate_exit = 1;
+		return;
+	}
 	t1_uart_restore_tty();
 	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
 		/* nothing left to report to */
@@ -178,7 +189,7 @@ static void wait_for_irq(struct t1 *t)
 
 		t1_pit_update(t, now);
 		t1_uart_poll_input(t);
-		if (t1_pic_pending(t) || t->end)
+		if (t1_pic_pending(t) || t->end || stop_sig)
 			return;
 		if (t->pit_irq_next_ns >= 0) {
 			int64_t d = t->pit_irq_next_ns - now;
@@ -244,6 +255,10 @@ static void run_loop(struct t1 *t)
 	kick_run = run;
 	t1_kick_at(t, t->pit_irq_next_ns);
 	while (!t->end) {
+		if (stop_sig) {
+			t->end = T1_SIGNAL;
+			break;
+		}
 		run->immediate_exit = 0;
 		t1_pit_update(t, t1_now_ns());
 		inject(t);
@@ -300,6 +315,29 @@ static void run_loop(struct t1 *t)
 	kick_run = NULL;
 }
 
+/* One line on where a guest that hvctl was told to stop stood. */
+static void report_state(struct t1 *t)
+{
+	const struct t1_pit_chan *c = &t->pit[0];
+	struct kvm_run *run = t->vm.run;
+	struct kvm_regs regs;
+	char due[48] = "none";
+
+	if (ioctl(t->vm.vcpufd, KVM_GET_REGS, &regs) < 0)
+		memset(&regs, 0xff, sizeof(regs));
+	if (t->pit_irq_next_ns >= 0)
+		snprintf(due, sizeof(due), "in %lld us",
+			 (long long)(t->pit_irq_next_ns - t1_now_ns()) / 1000);
+	fprintf(stderr,
+		"hvctl: guest state: rip=0x%llx rflags=0x%llx last exit %u if=%u ready=%u window=%u; PIC irr/isr/imr %02x/%02x/%02x %02x/%02x/%02x; PIT0 mode %u reload %u, next IRQ 0 %s\n",
+		(unsigned long long)regs.rip, (unsigned long long)regs.rflags,
+		run->exit_reason, run->if_flag,
+		run->ready_for_interrupt_injection,
+		run->request_interrupt_window, t->pic[0].irr, t->pic[0].isr,
+		t->pic[0].imr, t->pic[1].irr, t->pic[1].isr, t->pic[1].imr,
+		c->mode, c->reload, due);
+}
+
 static int report(struct t1 *t)
 {
 	if (t->uart.panic_seen && t->end != T1_PANIC)
@@ -315,6 +353,10 @@ static int report(struct t1 *t)
 		fprintf(stderr, "hvctl: guest kernel panic: %s\n",
 			"see the console output above");
 		return 2;
+	case T1_SIGNAL:
+		fprintf(stderr, "hvctl: Exiting on signal %d\n", (int)stop_sig);
+		report_state(t);
+		return 1;
 	case T1_SHUTDOWN:
 		fprintf(stderr, "hvctl: guest triple fault (shutdown) at rip=0x%llx\n",
 			guest_rip(t));

@@ -27,6 +27,7 @@ enum t1_end {
 	T1_RESET,	/* i8042 0xFE: the guest rebooted */
 	T1_PANIC,	/* "Kernel panic" seen on the console */
 	T1_SHUTDOWN,	/* triple fault */
+	T1_SIGNAL,	/* SIGINT/SIGTERM/SIGHUP to hvctl */
 };
 
 /* 8259A: one chip of the pair. */

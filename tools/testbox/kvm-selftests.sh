@@ -110,7 +110,10 @@ targets=
 for t in $KST_TESTS; do targets="$targets $kst/$t"; done
 step "building $(echo "$KST_TESTS" | wc -w) KVM selftests (-j$JOBS)"
 # shellcheck disable=SC2086
-make -C "$kst" -j"$JOBS" KHDR_INCLUDES="$khdr" $targets >"$tree/build.log" 2>&1 ||
+# kselftest's lib.mk sets OUTPUT only at MAKELEVEL 0: run it as a fresh make
+# even when "make kvm-selftests" is the caller.
+env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS \
+	make -C "$kst" -j"$JOBS" KHDR_INCLUDES="$khdr" $targets >"$tree/build.log" 2>&1 ||
 	{ grep -E 'error|Error' "$tree/build.log" | head -n 20 >&2; die "build failed (log: $tree/build.log)"; }
 t3=$(date +%s)
 

@@ -325,6 +325,10 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 		local_irq_enable();
 		return -EIO;	/* rebooting: SVM is off */
 	}
+	if (!x86_enter_ok()) {
+		local_irq_enable();
+		return 1;	/* the run loop handles the signal or resched */
+	}
 	vmcb->control.tlb_ctl =
 		npt_asid_prepare(&svm->asid,
 				 atomic64_read(&vcpu->vm->tlb_gen));

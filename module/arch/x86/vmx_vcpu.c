@@ -983,6 +983,11 @@ int vmx_vcpu_run(struct hvmod_vcpu *vcpu)
 		vmx_vmcs_put();
 		return -EIO;
 	}
+	if (!x86_enter_ok()) {
+		local_irq_enable();
+		vmx_vmcs_put();
+		return 1;	/* the run loop handles the signal or resched */
+	}
 	vmx_enter(vcpu);
 	local_irq_enable();	/* host interrupts that exited run here */
 	vmx_vmcs_put();

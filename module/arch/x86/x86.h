@@ -89,6 +89,7 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);
 void x86_vcpu_destroy(struct x86_vcpu *x);
 void x86_vcpu_load(struct x86_vcpu *x);
 void x86_vcpu_put(struct x86_vcpu *x);
+bool x86_enter_ok(void);
 long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg);
 int x86_check_extension(long cap);
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/processor-flags.h>
@@ -45,6 +46,24 @@ void x86_vcpu_load(struct x86_vcpu *x)
 void x86_vcpu_put(struct x86_vcpu *x)
 {
 	fpu_swap_kvm_fpstate(&x->fpu, false);
+}
+
+/*
+ * Called with IRQs off right before the guest is entered.  A preemption
+ * or a kernel_fpu_begin() since x86_vcpu_load() may have left another
+ * context's FPU state in the registers (TIF_NEED_FPU_LOAD): the guest
+ * must not run on it, nor write it back into that context's registers.
+ * Pending task work (a signal, a reschedule) goes first: false means
+ * "do not enter, return to the run loop", as in KVM's vcpu_enter_guest().
+ */
+bool x86_enter_ok(void)
+{
+	lockdep_assert_irqs_disabled();
+	if (signal_pending(current) || need_resched())
+		return false;
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	return true;
 }
 
 /* The data of an IN that userspace completed, into RAX as the CPU would. */
