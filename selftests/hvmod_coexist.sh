@@ -27,36 +27,7 @@ OUT=${TMPDIR:-/tmp}/hvmod_coexist.$$
 NR_TESTS=30
 PAT='BUG:|WARNING:|Oops|general protection|Call Trace'
 
-nr=0
-failed=0
-ok()   { nr=$((nr + 1)); echo "ok $nr $*"; }
-fail() { nr=$((nr + 1)); failed=$((failed + 1)); echo "not ok $nr $*"; }
-skip() { nr=$((nr + 1)); echo "ok $nr $2 # SKIP $1"; }
-diag() { echo "# $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else fail "$_d"; fi; }
-skip_all() { echo "TAP version 13"; diag "$*"; echo "1..0 # SKIP $*"; exit 4; }
-
-show() {
-	while IFS= read -r _l || [ -n "$_l" ]; do diag "  $_l"; done < "$1"
-}
-
-has_line() {
-	[ -r "$1" ] || return 1
-	while IFS= read -r _l || [ -n "$_l" ]; do
-		case $_l in $2) return 0 ;; esac
-	done < "$1"
-	return 1
-}
-
-run() {
-	"$@" > "$OUT" 2>&1
-	_rc=$?
-	if [ $_rc != 0 ]; then
-		diag "$*: exit $_rc"
-		show "$OUT"
-	fi
-	return $_rc
-}
+. "$DIR/lib/hv.sh"
 
 case ${HVMOD_BOX:-} in
 vmx) VENDOR=kvm-intel ;;

@@ -15,28 +15,7 @@ SYS=/sys/module/hvmod
 OUT=${TMPDIR:-/tmp}/hvmod_load.$$
 NR_TESTS=18
 
-nr=0
-failed=0
-ok()   { nr=$((nr + 1)); echo "ok $nr $*"; }
-fail() { nr=$((nr + 1)); failed=$((failed + 1)); echo "not ok $nr $*"; }
-skip() { nr=$((nr + 1)); echo "ok $nr $2 # SKIP $1"; }
-diag() { echo "# $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else fail "$_d"; fi; }
-skip_all() { echo "TAP version 13"; diag "$*"; echo "1..0 # SKIP $*"; exit 4; }
-
-# has_line FILE PATTERN: FILE has a line matching the shell pattern.
-has_line() {
-	[ -r "$1" ] || return 1
-	while IFS= read -r _l || [ -n "$_l" ]; do
-		case $_l in $2) return 0 ;; esac
-	done < "$1"
-	return 1
-}
-
-# show FILE: FILE as diagnostics.
-show() {
-	while IFS= read -r _l || [ -n "$_l" ]; do diag "  $_l"; done < "$1"
-}
+. "$DIR/lib/hv.sh"
 
 # load FILE [PARAM...] / unload: result in $OUT, shown as diagnostics.
 load() {

@@ -14,25 +14,7 @@ OUT=${TMPDIR:-/tmp}/hvmod_module.$$
 CYCLES=20
 NR_TESTS=10
 
-nr=0
-failed=0
-ok()   { nr=$((nr + 1)); echo "ok $nr $*"; }
-fail() { nr=$((nr + 1)); failed=$((failed + 1)); echo "not ok $nr $*"; }
-diag() { echo "# $*"; }
-check() { _d=$1; shift; if "$@"; then ok "$_d"; else fail "$_d"; fi; }
-skip_all() { echo "TAP version 13"; diag "$*"; echo "1..0 # SKIP $*"; exit 4; }
-
-has_line() {
-	[ -r "$1" ] || return 1
-	while IFS= read -r _l || [ -n "$_l" ]; do
-		case $_l in $2) return 0 ;; esac
-	done < "$1"
-	return 1
-}
-
-show() {
-	while IFS= read -r _l || [ -n "$_l" ]; do diag "  $_l"; done < "$1"
-}
+. "$DIR/lib/hv.sh"
 
 # helper ARGS...: runs hvmod_helper; output shown only on failure (or if $VERBOSE).
 helper() {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hvmod_util.h"
+#include "tap.h"
 
 const char *hv_errname(int err)
 {
@@ -414,4 +415,30 @@ void hv_kmsg_close(struct hv_kmsg *m)
 	free(m->snap);
 	m->fd = -1;
 	m->snap = NULL;
+}
+
+static void hv_kmsg_problem(const char *text, void *arg)
+{
+	static const char *const bad[] = {
+		"BUG", "WARNING", "Oops", "Call Trace", "general protection",
+	};
+	int *hits = arg;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (strstr(text, bad[i])) {
+			if ((*hits)++ < 20)
+				tap_diag("kernel log: %s", text);
+			return;
+		}
+	}
+}
+
+int hv_kmsg_problems(struct hv_kmsg *m)
+{
+	int hits = 0;
+
+	if (hv_kmsg_scan(m, NULL, NULL, hv_kmsg_problem, &hits) < 0)
+		return -1;
+	return hits;
 }

@@ -118,5 +118,11 @@ int hv_kmsg_scan(struct hv_kmsg *m, const char *prefix, const char *needle,
 int hv_kmsg_find(struct hv_kmsg *m, const char *prefix, const char *needle,
 		 char *line, size_t len);
 void hv_kmsg_close(struct hv_kmsg *m);
+/*
+ * Kernel problems (BUG, WARNING, Oops, Call Trace, general protection)
+ * logged since the mark, each shown as a TAP diagnostic (the first 20):
+ * their number, or -1 if the log cannot be read.
+ */
+int hv_kmsg_problems(struct hv_kmsg *m);
 
 #endif /* HVMOD_SELFTEST_UTIL_H */

@@ -8,6 +8,8 @@ extern const char *hvctl_prog;
 
 int hvctl_info(int argc, char **argv);
 int hvctl_run(int argc, char **argv);
+const char *hvctl_opt_value(int argc, char **argv, int *i, const char *name,
+			    const char *who);
 
 /* kvmcaps.c: the KVM capabilities hvctl knows by name */
 struct hvctl_cap {

@@ -32,8 +32,13 @@ static void run_usage(FILE *f)
 		hvctl_prog, hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
 }
 
-/* "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value, or NULL. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+/*
+ * "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value (advancing *I
+ * past a separate VALUE), or NULL.  WHO prefixes the error for a missing
+ * VALUE.
+ */
+const char *hvctl_opt_value(int argc, char **argv, int *i, const char *name,
+			    const char *who)
 {
 	size_t n = strlen(name);
 	const char *a = argv[*i];
@@ -45,7 +50,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	if (a[n] != '\0')
 		return NULL;
 	if (*i + 1 >= argc)
-		errx(1, "run: option %s needs an argument", name);
+		errx(1, "%s: option %s needs an argument", who, name);
 	return argv[++*i];
 }
 
@@ -64,11 +69,11 @@ int hvctl_run(int argc, char **argv)
 
 		if (opts && (a[0] != '-' || !strcmp(a, "--")))
 			opts = false;
-		if (opts && (v = opt_value(argc, argv, &i, "--mode"))) {
+		if (opts && (v = hvctl_opt_value(argc, argv, &i, "--mode", "run"))) {
 			mode = v;
 			continue;
 		}
-		if (opts && (v = opt_value(argc, argv, &i, "--device"))) {
+		if (opts && (v = hvctl_opt_value(argc, argv, &i, "--device", "run"))) {
 			if (!*v)
 				errx(1, "run: --device needs a path");
 			device = v;

@@ -132,23 +132,6 @@ static void usage(FILE *f)
 		hvctl_prog, T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB);
 }
 
-/* "--NAME VALUE" or "--NAME=VALUE" at ARGV[*I]: the value, or NULL. */
-static const char *opt(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc)
-		errx(1, "type1: option %s needs an argument", name);
-	return argv[++*i];
-}
-
 static unsigned long number(const char *s, const char *what)
 {
 	unsigned long v;
@@ -383,15 +366,15 @@ int t1_main(int argc, char **argv, const char *device)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
-		} else if ((v = opt(argc, argv, &i, "--kernel"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--kernel", "type1"))) {
 			t->kernel = v;
-		} else if ((v = opt(argc, argv, &i, "--initrd"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--initrd", "type1"))) {
 			t->initrd = v;
-		} else if ((v = opt(argc, argv, &i, "--append"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--append", "type1"))) {
 			append = v;
-		} else if ((v = opt(argc, argv, &i, "--mem"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--mem", "type1"))) {
 			mem_mb = number(v, "--mem");
-		} else if ((v = opt(argc, argv, &i, "--cpus"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--cpus", "type1"))) {
 			cpus = number(v, "--cpus");
 		} else {
 			warnx("type1: unknown argument '%s'", argv[i]);
