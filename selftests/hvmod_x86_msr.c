@@ -7,6 +7,8 @@
  * unknown MSR raises #GP through the guest's own IDT.
  */
 #define _GNU_SOURCE
+#include <cpuid.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -61,7 +63,7 @@ static const struct {
 };
 #define NR_BAD		((int)ARRAY_SIZE(bad))
 
-#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9)
+#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4)
 
 static struct hv_vm vm;
 
@@ -192,6 +194,66 @@ static void expect_gp(struct hv_vcpu *v, uint64_t rip, const char *what)
 			 vec, err, at, (unsigned long long)rip);
 }
 
+/* This CPU's TSC_AUX as RDTSCP reads it, if the task stayed on one CPU. */
+static bool host_tsc_aux(uint32_t *aux, int *cpu)
+{
+	uint32_t lo, hi;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		*cpu = sched_getcpu();
+		__asm__ volatile("rdtscp" : "=a" (lo), "=d" (hi), "=c" (*aux));
+		if (sched_getcpu() == *cpu)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * TSC_AUX (RDTSCP's ECX): the guest's own, from KVM_SET_MSRS or its
+ * WRMSR, and the host's (Linux keeps the CPU number there for getcpu())
+ * intact after the guest ran.
+ */
+static void test_tsc_aux(struct hv_vcpu *v)
+{
+	static const char *const what[] = {
+		"guest RDTSCP reads the TSC_AUX set by KVM_SET_MSRS",
+		"guest WRMSR TSC_AUX: KVM_GET_MSRS and the guest's RDTSCP read it",
+		"KVM_SET_MSRS TSC_AUX with bit 32 (reserved) -> 0 MSRs set",
+		"this process's RDTSCP still reads the host's TSC_AUX (its CPU number)",
+	};
+	unsigned int a, b, c, d, i;
+	uint32_t got = 0, aux;
+	uint64_t val = 0;
+	int cpu;
+	bool ok;
+
+	if (!__get_cpuid(0x80000001, &a, &b, &c, &d) || !(d & (1u << 27))) {
+		for (i = 0; i < 4; i++)
+			tap_skip("the host has no RDTSCP", "%s", what[i]);
+		return;
+	}
+	hv_set_msr(v, MSR_TSC_AUX, 0x2a5);
+	start(v, GUEST_rdtscp_entry, 0, 0, 0, 0);
+	ok = hv_run_io(v, KVM_EXIT_IO_OUT, 4, 0x15, &got) && hv_run_exit(v, KVM_EXIT_HLT);
+	hv_expect_hex(ok, got, 0x2a5, "%s", what[0]);
+
+	start(v, GUEST_wrmsr_entry, MSR_TSC_AUX, 0x1234, 0, 0);
+	ok = hv_run_io(v, KVM_EXIT_IO_OUT, 4, 0x12, NULL) && hv_run_exit(v, KVM_EXIT_HLT);
+	hv_get_msr(v, MSR_TSC_AUX, &val);
+	start(v, GUEST_rdtscp_entry, 0, 0, 0, 0);
+	got = 0;
+	ok = ok && val == 0x1234 && hv_run_io(v, KVM_EXIT_IO_OUT, 4, 0x15, &got) &&
+	     hv_run_exit(v, KVM_EXIT_HLT);
+	hv_expect_hex(ok, got, 0x1234, "%s", what[1]);
+
+	hv_check_ret(hv_set_msr(v, MSR_TSC_AUX, 1ULL << 32), 0, "%s", what[2]);
+
+	ok = host_tsc_aux(&aux, &cpu);
+	if (!tap_result(ok && (int)(aux & 0xfff) == cpu, "%s", what[3]))
+		tap_diag("RDTSCP ECX 0x%x on CPU %d", aux, cpu);
+}
+
 static void test_guest(void)
 {
 	struct kvm_sregs s;
@@ -257,6 +319,8 @@ static void test_guest(void)
 	if (!tap_result(ok && tsc >= (1ULL << 40) && tsc - (1ULL << 40) < val,
 			"guest RDTSC after KVM_SET_MSRS TSC = 2^40: 2^40 <= TSC < 2^40 + 2 minutes"))
 		tap_diag("TSC 0x%llx", (unsigned long long)tsc);
+
+	test_tsc_aux(&v);
 
 	start(&v, GUEST_rdmsr_entry, UNKNOWN_MSR, 0, 0, 0);
 	expect_gp(&v, GUEST_rdmsr_insn, "guest RDMSR 0x12345678 (unknown)");

@@ -50,6 +50,13 @@ wrfs_entry:
 	out %eax, $0x13
 	hlt
 
+/* RDTSCP: ECX (TSC_AUX) on port 0x15. */
+rdtscp_entry:
+	rdtscp
+	mov %ecx, %eax
+	out %eax, $0x15
+	hlt
+
 /* RDTSC: EAX then EDX on port 0x14. */
 rdtsc_entry:
 	rdtsc

@@ -7,6 +7,7 @@
 #              [--log FILE]
 #
 # Environment: BOX_TIMEOUT=SECONDS replaces the default timeout;
+# BOX_MONITOR=PATH puts QEMU's monitor on a unix socket;
 # BOX_APPEND="..." adds kernel parameters; BOX_TSC_KHZ=N sets the svm
 # box's TSC rate (default: the host's; 0: let the box calibrate).
 #
@@ -189,7 +190,11 @@ fi
 
 # Batch jobs: the emulator writes the serial console into $log, which
 # is streamed to stdout while it runs.
-[ "$box" = vmx ] || emu+=(-display none -monitor none -serial "file:$log")
+# BOX_MONITOR=PATH: QEMU's monitor on that unix socket, to look into a
+# box that hangs (e.g. "info registers -a" through socat).
+mon=none
+[ -z "${BOX_MONITOR:-}" ] || mon="unix:$BOX_MONITOR,server,nowait"
+[ "$box" = vmx ] || emu+=(-display none -monitor "$mon" -serial "file:$log")
 : >"$log"
 start=$(date +%s)
 (cd "$work" && exec timeout --kill-after=10 "$tmo" "${emu[@]}") \

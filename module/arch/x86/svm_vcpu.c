@@ -325,7 +325,7 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 		local_irq_enable();
 		return -EIO;	/* rebooting: SVM is off */
 	}
-	if (!x86_enter_ok()) {
+	if (!x86_enter_ok(&svm->x)) {
 		local_irq_enable();
 		return 1;	/* the run loop handles the signal or resched */
 	}
@@ -347,6 +347,7 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	raw_local_irq_enable();
 	svm_vmrun(svm->vmcb_pa, host_pa, gpr);
 	raw_local_irq_disable();
+	x86_after_exit(&svm->x);
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 	asm volatile("stgi" : : : "memory");

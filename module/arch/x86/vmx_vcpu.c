@@ -983,12 +983,13 @@ int vmx_vcpu_run(struct hvmod_vcpu *vcpu)
 		vmx_vmcs_put();
 		return -EIO;
 	}
-	if (!x86_enter_ok()) {
+	if (!x86_enter_ok(&vmx->x)) {
 		local_irq_enable();
 		vmx_vmcs_put();
 		return 1;	/* the run loop handles the signal or resched */
 	}
 	vmx_enter(vcpu);
+	x86_after_exit(&vmx->x);
 	local_irq_enable();	/* host interrupts that exited run here */
 	vmx_vmcs_put();
 	return vmx_handle_exit(vcpu);

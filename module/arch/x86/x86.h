@@ -37,6 +37,8 @@ struct x86_vcpu {
 	u32 cpuid_nent;
 	u64 apic_base;
 	u64 misc_enable;
+	/* RDTSCP's TSC_AUX: the guest's, and the host's while the guest runs */
+	u64 tsc_aux, host_tsc_aux;
 	/*
 	 * Debug registers as the guest sees them.  MOV DR always exits and
 	 * is emulated on these copies: the hardware's DR0-3 stay the host's
@@ -89,7 +91,8 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);
 void x86_vcpu_destroy(struct x86_vcpu *x);
 void x86_vcpu_load(struct x86_vcpu *x);
 void x86_vcpu_put(struct x86_vcpu *x);
-bool x86_enter_ok(void);
+bool x86_enter_ok(struct x86_vcpu *x);
+void x86_after_exit(struct x86_vcpu *x);
 long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg);
 int x86_check_extension(long cap);
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -4,7 +4,8 @@
  * KVM_GET/SET_MSRS.  Guest RDMSR/WRMSR of anything else gets #GP.
  *   held by the backend (VMCB/VMCS): EFER, STAR, LSTAR, CSTAR, SFMASK,
  *     KERNEL_GS_BASE, FS_BASE, GS_BASE, TSC, SYSENTER_CS/ESP/EIP, PAT
- *   held here: APIC_BASE, MISC_ENABLE
+ *   held here: APIC_BASE, MISC_ENABLE, TSC_AUX (where the host has RDTSCP:
+ *     loaded for the guest around each entry, see x86_enter_ok())
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +19,19 @@ static const u32 x86_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_TSC,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+	MSR_TSC_AUX,		/* last: only with RDTSCP, see x86_msr_count() */
 };
+
+/* TSC_AUX exists (for RDTSCP) on hosts that have RDTSCP. */
+static bool x86_has_tsc_aux(void)
+{
+	return boot_cpu_has(X86_FEATURE_RDTSCP);
+}
+
+static u32 x86_msr_count(void)
+{
+	return ARRAY_SIZE(x86_msrs) - !x86_has_tsc_aux();
+}
 
 static bool x86_canonical(u64 v)
 {
@@ -78,6 +91,11 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case MSR_IA32_MISC_ENABLE:
 		*data = x->misc_enable;
 		return 0;
+	case MSR_TSC_AUX:
+		if (!x86_has_tsc_aux())
+			return -ENOENT;
+		*data = x->tsc_aux;
+		return 0;
 	default:
 		return ops->get_msr(vcpu, index, data);
 	}
@@ -98,6 +116,13 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		x->misc_enable = data;
+		return 0;
+	case MSR_TSC_AUX:
+		if (!x86_has_tsc_aux())
+			return -ENOENT;
+		if (data >> 32)		/* reserved, as on the CPU */
+			return -EINVAL;
+		x->tsc_aux = data;
 		return 0;
 	default:
 		if (x86_msr_value(index, &data))
@@ -140,7 +165,7 @@ long x86_msrs_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 long x86_msr_index_list(struct kvm_msr_list __user *ulist)
 {
 	struct kvm_msr_list l;
-	u32 n = ARRAY_SIZE(x86_msrs);
+	u32 n = x86_msr_count();
 
 	if (copy_from_user(&l, ulist, sizeof(l)))
 		return -EFAULT;
@@ -148,6 +173,6 @@ long x86_msr_index_list(struct kvm_msr_list __user *ulist)
 		return -EFAULT;
 	if (l.nmsrs < n)
 		return -E2BIG;
-	return copy_to_user(ulist->indices, x86_msrs, sizeof(x86_msrs)) ?
+	return copy_to_user(ulist->indices, x86_msrs, n * sizeof(x86_msrs[0])) ?
 	       -EFAULT : 0;
 }

@@ -55,15 +55,30 @@ void x86_vcpu_put(struct x86_vcpu *x)
  * must not run on it, nor write it back into that context's registers.
  * Pending task work (a signal, a reschedule) goes first: false means
  * "do not enter, return to the run loop", as in KVM's vcpu_enter_guest().
+ * RDTSCP in the guest reads TSC_AUX directly: the guest's value goes in
+ * here and the host's (its CPU number for getcpu()) comes back in
+ * x86_after_exit(), both with IRQs off.
  */
-bool x86_enter_ok(void)
+bool x86_enter_ok(struct x86_vcpu *x)
 {
 	lockdep_assert_irqs_disabled();
 	if (signal_pending(current) || need_resched())
 		return false;
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
+	if (boot_cpu_has(X86_FEATURE_RDTSCP)) {
+		rdmsrl(MSR_TSC_AUX, x->host_tsc_aux);
+		if (x->host_tsc_aux != x->tsc_aux)
+			wrmsrl(MSR_TSC_AUX, x->tsc_aux);
+	}
 	return true;
+}
+
+/* Right after the exit, IRQs still off: the host's TSC_AUX back. */
+void x86_after_exit(struct x86_vcpu *x)
+{
+	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->host_tsc_aux != x->tsc_aux)
+		wrmsrl(MSR_TSC_AUX, x->host_tsc_aux);
 }
 
 /* The data of an IN that userspace completed, into RAX as the CPU would. */
