@@ -251,6 +251,8 @@ static bool hvmod_slot_invalidate(struct mmu_interval_notifier *mni,
 		/* the new tlb_gen before the IPIs (vCPUs: IRQs off, then read) */
 		smp_mb__after_atomic();
 		smp_call_function(hvmod_kick, NULL, 1);
+		/* every guest has exited since: no walk reaches them now */
+		hvmod_s2_free_dead(&vm->s2);
 	}
 	return true;
 }
@@ -291,4 +293,6 @@ void hvmod_s2_zap(struct hvmod_vm *vm, u64 gpa, u64 size)
 		return;
 	if (hvmod_s2_unmap(&vm->s2, gpa, size, hvmod_s2_release_pinned))
 		atomic64_inc(&vm->tlb_gen);
+	/* s2_sem is held for writing: no vCPU is in the guest */
+	hvmod_s2_free_dead(&vm->s2);
 }

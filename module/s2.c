@@ -83,6 +83,7 @@ int hvmod_s2_init(struct hvmod_s2 *s2, const struct hvmod_s2_format *fmt)
 	s2->fmt = fmt;
 	mutex_init(&s2->lock);
 	s2->nr_spare = 0;
+	INIT_LIST_HEAD(&s2->dead);
 	if (!fmt->root_order) {
 		s2->root = s2_alloc_table(&s2->root_pa, GFP_KERNEL);
 		return s2->root ? 0 : -ENOMEM;
@@ -154,12 +155,12 @@ u64 hvmod_s2_lookup(struct hvmod_s2 *s2, u64 gpa, unsigned int *level)
 	return pte;
 }
 
-/* Unmap [gpa, end) below one table; frees tables that become empty. */
-static unsigned long s2_unmap_table(const struct hvmod_s2_format *fmt,
-				    u64 *table, unsigned int level, u64 base,
-				    u64 gpa, u64 end,
-				    hvmod_s2_release_t release)
+/* Unmap [gpa, end) below one table; tables that become empty go dead. */
+static unsigned long s2_unmap_table(struct hvmod_s2 *s2, u64 *table,
+				    unsigned int level, u64 base, u64 gpa,
+				    u64 end, hvmod_s2_release_t release)
 {
+	const struct hvmod_s2_format *fmt = s2->fmt;
 	unsigned long n = 0;
 	u64 sz = s2_level_size(level), a, pte;
 	unsigned int i;
@@ -183,7 +184,7 @@ static unsigned long s2_unmap_table(const struct hvmod_s2_format *fmt,
 			continue;
 		}
 		child = s2_table_of(fmt, pte);
-		n += s2_unmap_table(fmt, child, level - 1, a, gpa, end,
+		n += s2_unmap_table(s2, child, level - 1, a, gpa, end,
 				    release);
 		empty = true;
 		for (pte = 0; pte < S2_ENTRIES; pte++)
@@ -193,7 +194,7 @@ static unsigned long s2_unmap_table(const struct hvmod_s2_format *fmt,
 			}
 		if (empty) {
 			WRITE_ONCE(table[i], 0);
-			s2_free_table(child);
+			list_add(&virt_to_page(child)->lru, &s2->dead);
 		}
 	}
 	return n;
@@ -205,10 +206,24 @@ unsigned long hvmod_s2_unmap(struct hvmod_s2 *s2, u64 gpa, u64 size,
 	unsigned long n;
 
 	mutex_lock(&s2->lock);
-	n = s2_unmap_table(s2->fmt, s2->root, s2->fmt->levels - 1, 0, gpa,
+	n = s2_unmap_table(s2, s2->root, s2->fmt->levels - 1, 0, gpa,
 			   gpa + size, release);
 	mutex_unlock(&s2->lock);
 	return n;
+}
+
+void hvmod_s2_free_dead(struct hvmod_s2 *s2)
+{
+	struct page *page, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&s2->lock);
+	list_splice_init(&s2->dead, &dead);
+	mutex_unlock(&s2->lock);
+	list_for_each_entry_safe(page, tmp, &dead, lru) {
+		list_del(&page->lru);
+		s2_free_table(page_address(page));
+	}
 }
 
 void hvmod_s2_destroy(struct hvmod_s2 *s2, hvmod_s2_release_t release)
@@ -218,6 +233,7 @@ void hvmod_s2_destroy(struct hvmod_s2 *s2, hvmod_s2_release_t release)
 	if (!s2->root)
 		return;
 	hvmod_s2_unmap(s2, 0, s2_level_size(s2->fmt->levels), release);
+	hvmod_s2_free_dead(s2);		/* no vCPU is left */
 	if (s2->fmt->root_order) {
 		free_pages((unsigned long)s2->root, s2->fmt->root_order);
 		hvmod_count_add(HVMOD_CNT_S2, -(1L << s2->fmt->root_order));

@@ -47,6 +47,12 @@ struct hvmod_s2 {
 	 */
 	u64 *spare[HVMOD_S2_SPARE];
 	unsigned int nr_spare;
+	/*
+	 * Tables emptied by hvmod_s2_unmap(): a guest still in the guest
+	 * (and the CPU's walk caches) may reach them until every vCPU has
+	 * exited once, so they are freed by hvmod_s2_free_dead() after that.
+	 */
+	struct list_head dead;
 };
 
 /* Called for every leaf removed: the owner releases what the leaf mapped. */
@@ -68,5 +74,7 @@ u64 hvmod_s2_lookup(struct hvmod_s2 *s2, u64 gpa, unsigned int *level);
 /* Remove every leaf inside [gpa, gpa + size); returns how many. */
 unsigned long hvmod_s2_unmap(struct hvmod_s2 *s2, u64 gpa, u64 size,
 			     hvmod_s2_release_t release);
+/* Frees the tables unmapped since: once no guest can walk them any more. */
+void hvmod_s2_free_dead(struct hvmod_s2 *s2);
 
 #endif /* HVMOD_S2_H */

@@ -182,11 +182,7 @@ static int svm_exit_msr(struct hvmod_vcpu *vcpu)
 
 	if (svm->vmcb->control.exit_info_1) {
 		data = (u32)gpr[X86_RAX] | (u64)gpr[X86_RDX] << 32;
-		/* EFER.LMA belongs to the CPU, not to a guest WRMSR */
-		if (index == MSR_EFER)
-			data = (data & ~EFER_LMA) |
-			       (svm->vmcb->save.efer & EFER_LMA);
-		r = x86_set_msr(vcpu, &svm_x86_ops, index, data);
+		r = x86_guest_wrmsr(vcpu, &svm_x86_ops, index, data);
 	} else {
 		r = x86_get_msr(vcpu, &svm_x86_ops, index, &data);
 		if (!r) {

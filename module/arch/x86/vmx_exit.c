@@ -205,14 +205,7 @@ static int vmx_exit_msr(struct hvmod_vcpu *vcpu, bool write)
 
 	if (write) {
 		data = (u32)gpr[X86_RAX] | (u64)gpr[X86_RDX] << 32;
-		if (index == MSR_EFER) {
-			/* EFER.LMA belongs to the CPU; LME is fixed while paging */
-			data = (data & ~EFER_LMA) | (vmx->efer & EFER_LMA);
-			if ((vmx->cr0 & X86_CR0_PG) &&
-			    ((data ^ vmx->efer) & EFER_LME))
-				data = ~0ULL;	/* refused below: #GP */
-		}
-		r = x86_set_msr(vcpu, &vmx_x86_ops, index, data);
+		r = x86_guest_wrmsr(vcpu, &vmx_x86_ops, index, data);
 	} else {
 		r = x86_get_msr(vcpu, &vmx_x86_ops, index, &data);
 		if (!r) {

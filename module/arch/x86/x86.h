@@ -126,6 +126,8 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data);
 int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 data);
+int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    u32 index, u64 data);
 long x86_msrs_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    bool set, struct kvm_msrs __user *umsrs);
 long x86_msr_index_list(struct kvm_msr_list __user *ulist);

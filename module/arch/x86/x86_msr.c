@@ -79,6 +79,36 @@ static int x86_msr_value(u32 index, u64 *data)
 	}
 }
 
+/*
+ * EFER.LMA belongs to the CPU: it follows CR0.PG and EFER.LME, so a write
+ * (guest WRMSR or KVM_SET_MSRS) keeps the current one, as KVM's
+ * set_efer() does.  A VMCB or VMCS whose LMA disagrees with CR0.PG is a
+ * state some CPUs (and QEMU's TCG) do not survive.
+ */
+static u64 x86_efer_keep_lma(struct hvmod_vcpu *vcpu,
+			     const struct x86_ops *ops, u64 data)
+{
+	struct kvm_sregs s;
+
+	ops->get_sregs(vcpu, &s);
+	return (data & ~EFER_LMA) | (s.efer & EFER_LMA);
+}
+
+/* A guest's WRMSR: as x86_set_msr(), plus what only the guest may not do. */
+int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		    u32 index, u64 data)
+{
+	struct kvm_sregs s;
+
+	if (index == MSR_EFER) {
+		/* LME is fixed while paging is on (#GP on the CPU) */
+		ops->get_sregs(vcpu, &s);
+		if ((s.cr0 & X86_CR0_PG) && ((data ^ s.efer) & EFER_LME))
+			return -EINVAL;
+	}
+	return x86_set_msr(vcpu, ops, index, data);
+}
+
 int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data)
 {
@@ -124,6 +154,9 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			return -EINVAL;
 		x->tsc_aux = data;
 		return 0;
+	case MSR_EFER:
+		return ops->set_msr(vcpu, index,
+				    x86_efer_keep_lma(vcpu, ops, data));
 	default:
 		if (x86_msr_value(index, &data))
 			return -EINVAL;
