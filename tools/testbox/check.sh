@@ -4,8 +4,9 @@
 # The body of "make check" (the module, hvctl and selftests are built
 # already): DKMS build/install, then the check job in every box, then
 # the TAP summary over all box logs.  BOXES selects boxes (default
-# "svm vmx arm64 dbg"; setup.sh prepares the arm64 box for the same
-# default; dbg builds its debug kernel on first use, then it is cached).
+# "svm vmx arm64 riscv dbg"; setup.sh prepares the arm64 and riscv boxes
+# for the same default; dbg builds its debug kernel on first use, then it
+# is cached).
 # A failing step does not stop the next box; the exit status is non-zero
 # if any step failed.
 
@@ -17,7 +18,7 @@ KVER=${KVER:-$("$here/kver.sh")}
 BUILD=${BUILD:-$TOP/build}
 export TOP KVER BUILD
 
-BOXES=${BOXES:-svm vmx arm64 dbg}
+BOXES=${BOXES:-svm vmx arm64 riscv dbg}
 status=0
 times=
 

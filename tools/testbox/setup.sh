@@ -84,15 +84,16 @@ fi
 # into $AROOT with dpkg -x (never installed into the host).  It runs
 # when BOXES names arm64, as check.sh's default does; HVMOD_ARM64=0
 # skips it, HVMOD_ARM64=1 forces it.
-case " ${BOXES:-svm vmx arm64} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
+case " ${BOXES:-svm vmx arm64 riscv dbg} " in *" arm64 "*) : "${HVMOD_ARM64:=1}" ;; esac
 if [ "${HVMOD_ARM64:-0}" != 0 ]; then
 	"$here/setup-arm64.sh" || die "arm64 box setup failed"
 fi
 # The riscv64 box (HS-mode under qemu-system-riscv64 -cpu rv64,h=true):
 # Debian's linux-source-6.1 and busybox source cross-built once and cached
-# (~10 min of both cores the first time).  It runs when BOXES names riscv
-# (HVMOD_RISCV=1 forces it, HVMOD_RISCV=0 skips it).
-case " ${BOXES:-} " in *" riscv "*) : "${HVMOD_RISCV:=1}" ;; esac
+# (~10 min of both cores the first time).  It runs when BOXES names riscv,
+# as check.sh's default does (HVMOD_RISCV=1 forces it, HVMOD_RISCV=0
+# skips it).
+case " ${BOXES:-svm vmx arm64 riscv dbg} " in *" riscv "*) : "${HVMOD_RISCV:=1}" ;; esac
 if [ "${HVMOD_RISCV:-0}" != 0 ]; then
 	"$here/setup-riscv.sh" || die "riscv box setup failed"
 fi
