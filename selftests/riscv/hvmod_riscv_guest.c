@@ -4,7 +4,8 @@
  * (config, core, CSR ids; bad ids), KVM_GET_REG_LIST, then one VS-mode guest that does MMIO
  * stores of each size, MMIO loads (sign and zero extension), a store and
  * load on RAM (G-stage fault filled in the kernel), SBI base and legacy
- * console calls, and SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT.
+ * console calls, and SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT; then a
+ * second guest with the compressed loads and stores on MMIO.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,33 @@ asm(".pushsection .rodata\n"
     "	ecall\n"
     "1:	j	1b\n"
     "guest_end:\n"
+    ".option pop\n"
+    ".popsection\n");
+
+/*
+ * The compressed loads and stores (C.SW, C.SD, C.LW, C.LD) on MMIO: the
+ * exit decodes them whether the hart reports a transformed instruction
+ * in htinst or hvmod reads the 16 bits at sepc, and steps over 2 bytes.
+ */
+extern const unsigned char cguest_start[], cguest_end[];
+asm(".pushsection .rodata\n"
+    ".option push\n"
+    ".option rvc\n"
+    ".balign 4\n"
+    "cguest_start:\n"
+    "	li	a0, 0x10000000\n"
+    "	li	a1, 0x1122334455667788\n"
+    "	c.sw	a1, 0(a0)\n"
+    "	c.sd	a1, 8(a0)\n"
+    "	c.lw	a2, 16(a0)\n"
+    "	c.ld	a3, 24(a0)\n"
+    "	li	a7, 0x53525354\n"	/* SRST: shutdown */
+    "	li	a6, 0\n"
+    "	li	a0, 0\n"
+    "	li	a1, 0\n"
+    "	ecall\n"
+    "1:	j	1b\n"
+    "cguest_end:\n"
     ".option pop\n"
     ".popsection\n");
 
@@ -257,13 +285,68 @@ out:
 	munmap(mem, G_RAM_SIZE);
 }
 
+static void test_guest_rvc(int sys)
+{
+	struct kvm_userspace_memory_region mr;
+	struct kvm_run *run;
+	int vm, vcpu;
+	uint64_t v;
+	void *mem;
+
+	vm = hv_create_vm(sys);
+	vcpu = vm >= 0 ? hv_create_vcpu(vm, 0) : -1;
+	run = vcpu >= 0 ? hv_map_run(vcpu, 8192, 0) : MAP_FAILED;
+	mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_result(run != MAP_FAILED && mem != MAP_FAILED,
+			"rvc: a second VM, vCPU, kvm_run and RAM"))
+		goto out;
+	memcpy(mem, cguest_start, cguest_end - cguest_start);
+	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
+		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
+	if (!hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr), 0, "rvc: RAM") ||
+	    !hv_check(set_reg(vcpu, CORE(regs.pc), G_RAM), 0, "rvc: pc"))
+		goto out;
+
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && run->mmio.is_write &&
+		   run->mmio.len == 4 && run->mmio.phys_addr == G_MMIO &&
+		   !memcmp(run->mmio.data, &(uint32_t){ 0x55667788 }, 4),
+		   "c.sw on MMIO: 4 bytes 0x55667788 at 0x%llx", G_MMIO);
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && run->mmio.is_write &&
+		   run->mmio.len == 8 && run->mmio.phys_addr == G_MMIO + 8 &&
+		   !memcmp(run->mmio.data, &(uint64_t){ PATTERN }, 8),
+		   "c.sd on MMIO: 8 bytes at 0x%llx", G_MMIO + 8);
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+		   run->mmio.len == 4 && run->mmio.phys_addr == G_MMIO + 16,
+		   "c.lw on MMIO: 4 bytes at 0x%llx", G_MMIO + 16);
+	memcpy(run->mmio.data, &(uint32_t){ 0x80000002 }, 4);
+	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+		   run->mmio.len == 8 && run->mmio.phys_addr == G_MMIO + 24,
+		   "c.ld on MMIO: 8 bytes at 0x%llx", G_MMIO + 24);
+	memcpy(run->mmio.data, &(uint64_t){ 0x0123456789abcdefULL }, 8);
+	tap_result(run_until(vcpu, run, KVM_EXIT_SYSTEM_EVENT) &&
+		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
+		   "rvc: each step was 2 bytes: the guest reaches its SRST shutdown");
+	get_reg(vcpu, CORE(regs.a2), &v);
+	hv_expect_eq(v, 0xffffffff80000002ULL, "c.lw result sign-extended");
+	get_reg(vcpu, CORE(regs.a3), &v);
+	hv_expect_eq(v, 0x0123456789abcdefULL, "c.ld result");
+out:
+	if (mem != MAP_FAILED)
+		munmap(mem, G_RAM_SIZE);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (vm >= 0)
+		close(vm);
+}
+
 int main(void)
 {
 	int sys, vm, vcpu;
 	struct kvm_run *run;
 
 	sys = hv_open_or_skip();
-	tap_plan(46);
+	tap_plan(56);
 	vm = hv_create_vm(sys);
 	if (!hv_check(vm, 0, "KVM_CREATE_VM"))
 		return tap_finish();
@@ -280,6 +363,7 @@ int main(void)
 	test_guest(vm, vcpu, run);
 	close(vcpu);
 	close(vm);
+	test_guest_rvc(sys);
 	close(sys);
 	return tap_finish();
 }

@@ -11,9 +11,9 @@
  * back and hgatp cleared, then the exit is decoded with interrupts on (a
  * host interrupt that made the guest exit is taken right there).
  *
- * The guest has no FP state yet: sstatus.FS stays as the host had it and
- * vsstatus.FS is kept Off (the guest's FP instructions trap, and such a
- * trap is reported as an unknown exit).
+ * The guest has no FP state yet: sstatus.FS and vsstatus.FS are Off while
+ * it runs (the guest's FP instructions trap, and such a trap is reported
+ * as an unknown exit).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": riscv: " fmt
 
@@ -133,7 +133,12 @@ static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 		v->tlb_gen = gen;
 	}
 	rv_csr_load(&v->csr);
-	v->ctx.sstatus = (csr_read(CSR_SSTATUS) & ~(SR_SIE | SR_SPIE | SR_SPP)) |
+	/*
+	 * FS Off while V = 1: the guest's FP instructions trap whatever it
+	 * writes to its vsstatus, and never reach the host task's FP state.
+	 */
+	v->ctx.sstatus = (csr_read(CSR_SSTATUS) &
+			  ~(SR_SIE | SR_SPIE | SR_SPP | RV_SR_FS)) |
 			 (v->vu ? 0 : SR_SPP);
 	hstatus = csr_read(CSR_HSTATUS);
 	hstatus &= ~(HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTSR | HSTATUS_VTW |
@@ -284,15 +289,17 @@ static int rv_fetch_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
 
 /*
  * Decode a load or store: 32-bit LOAD/STORE, or the compressed
- * C.LW/C.LD/C.SW/C.SD.  Returns false for anything else.
+ * C.LW/C.LD/C.SW/C.SD.  Returns false for anything else.  The encoding
+ * decides, not the length stepped over: htinst reports a compressed
+ * original as its 32-bit transformed form.
  */
-static bool rv_decode_mem(u32 insn, u8 ilen, bool *store, u8 *reg, u8 *len,
+static bool rv_decode_mem(u32 insn, bool *store, u8 *reg, u8 *len,
 			  bool *sign)
 {
 	unsigned int f3;
 
-	if (ilen == 2) {
-		if ((insn & 3) != 0)
+	if ((insn & 3) != 3) {
+		if ((insn & 3) != 0 || insn >> 16)
 			return false;
 		f3 = (insn >> 13) & 7;
 		*reg = ((insn >> 2) & 7) + 8;
@@ -340,7 +347,7 @@ static int rv_mmio(struct hvmod_vcpu *vcpu, u64 gpa)
 	r = rv_fetch_insn(vcpu, &insn, &ilen);
 	if (r)
 		return r;
-	if (!rv_decode_mem(insn, ilen, &store, &reg, &len, &sign)) {
+	if (!rv_decode_mem(insn, &store, &reg, &len, &sign)) {
 		hvmod_reject("MMIO at 0x%llx: instruction 0x%x at pc 0x%lx is no load or store",
 			     gpa, insn, v->ctx.sepc);
 		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
