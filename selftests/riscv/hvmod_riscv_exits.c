@@ -9,7 +9,10 @@
  *  - a fetch outside guest RAM is refused (KVM_EXIT_UNKNOWN with the
  *    trap cause, a "hvmod: " log line), as is an MMIO access by an
  *    instruction that is no plain load or store (an AMO:
- *    KVM_EXIT_INTERNAL_ERROR, emulation).
+ *    KVM_EXIT_INTERNAL_ERROR, emulation);
+ *  - the guest has no FP state: an FP instruction traps as illegal even
+ *    after the guest turned its own vsstatus.FS on (KVM_EXIT_UNKNOWN,
+ *    cause 2), and the host task's FP registers are untouched.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +34,7 @@
 #define G_HOLE		0x40000000ULL	/* neither RAM nor used as MMIO */
 
 /* trap causes (the privileged spec) */
+#define EXC_ILLEGAL_INSN		2
 #define EXC_BREAKPOINT			3
 #define EXC_INST_GUEST_PAGE_FAULT	20
 
@@ -43,7 +48,8 @@
  * case starts at its own label.
  */
 extern const unsigned char guest_start[], guest_end[], g_spin[],
-	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_amo[], g_amo_insn[];
+	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_fp[], g_fp_insn[],
+	g_amo[], g_amo_insn[];
 asm(".pushsection .rodata\n"
     ".option push\n"
     ".option norvc\n"
@@ -70,6 +76,13 @@ asm(".pushsection .rodata\n"
     "g_fetch_hole:\n"
     "	li	t0, 0x40000000\n"
     "	jr	t0\n"
+    /* vsstatus.FS Dirty, then an FP instruction: hvmod keeps FS Off */
+    "g_fp:\n"
+    "	li	t0, 0x6000\n"
+    "	csrs	sstatus, t0\n"
+    "g_fp_insn:\n"
+    "	fmv.d.x	f0, t0\n"
+    "	j	.\n"
     "g_amo:\n"
     "	li	t0, 0x10000000\n"
     "	li	t1, 1\n"
@@ -312,14 +325,58 @@ out:
 	guest_free(&g);
 }
 
+/*
+ * KVM_RUN as a raw system call with ft0 = 1.5 live around it: the guest's
+ * fmv.d.x would write the hart's f0 (= ft0) if it could run.
+ */
+static long run_keep_ft0(int fd, uint64_t *ft0)
+{
+	register long a0 asm("a0") = fd;
+	register long a1 asm("a1") = KVM_RUN;
+	register long a2 asm("a2") = 0;
+	register long a7 asm("a7") = __NR_ioctl;
+	uint64_t in = *ft0;
+
+	asm volatile("fmv.d.x	ft0, %[in]\n\t"
+		     "ecall\n\t"
+		     "fmv.x.d	%[out], ft0"
+		     : "+r" (a0), [out] "=&r" (*ft0)
+		     : [in] "r" (in), "r" (a1), "r" (a2), "r" (a7)
+		     : "ft0", "memory");
+	return a0;
+}
+
+static void test_fp(int sys)
+{
+	const uint64_t one_and_half = 0x3ff8000000000000ULL;
+	uint64_t ft0 = one_and_half, pc = 0;
+	struct guest g;
+	long r;
+
+	if (!guest_new(sys, &g, G_ADDR(g_fp), "fp"))
+		goto out;
+	r = run_keep_ft0(g.vcpu, &ft0);
+	tap_result(r == 0 && g.run->exit_reason == KVM_EXIT_UNKNOWN &&
+		   g.run->hw.hardware_exit_reason == EXC_ILLEGAL_INSN,
+		   "fmv.d.x with the guest's vsstatus.FS on: KVM_EXIT_UNKNOWN, cause 2 (ret %ld, exit %s)",
+		   r, exit_name(g.run->exit_reason));
+	tap_result(ft0 == one_and_half, "the VMM's ft0 is untouched (0x%llx)",
+		   (unsigned long long)ft0);
+	get_reg(g.vcpu, CORE(regs.pc), &pc);
+	hv_expect_eq(pc, G_ADDR(g_fp_insn), "pc stays at the FP instruction");
+out:
+	guest_free(&g);
+}
+
 int main(void)
 {
 	int sys = hv_open_or_skip();
 
-	tap_plan(35);
+	tap_plan(43);
 	test_signal(sys);
 	test_ebreak(sys);
 	test_fetch_hole(sys);
+	test_fp(sys);
 	test_amo(sys);
 	close(sys);
 	return tap_finish();
