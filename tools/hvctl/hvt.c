@@ -9,16 +9,21 @@
  *   2. ELF header, ABI1 note, MFT1 manifest,
  *   3. options (--mem, devices: they refer to manifest names),
  *   4. guest memory size, PT_LOAD segments, devices, command line,
- *   5. guest memory: ELF segments, GDT, page tables, boot info,
+ *   5. guest memory: ELF segments, page tables (and x86's GDT), boot info,
  *   6. the device: VM, memory slot, vCPU, initial state; then run until
  *      the guest halts: its halt status is hvctl's exit code.
+ *
+ * The architecture's part (page tables, vCPU state, its hypercall exit)
+ * is hvt_arch: hvt_x86.c or hvt_a64.c, whichever this build has.
  */
 #define _GNU_SOURCE
 #include <err.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "hvctl.h"
@@ -151,13 +156,100 @@ static void alloc_guest_memory(struct hvt *h)
 	h->mem = p;
 }
 
-static void create_vm(struct hvt *h, const char *device)
+/* --mem: rounded down to 2 MiB (at least 2 MiB), at most HVT_MEM_MAX. */
+static uint64_t mem_size(uint64_t requested)
+{
+	uint64_t mem = requested & ~(HVT_PAGE_2M - 1);
+
+	if (!mem)
+		mem = HVT_PAGE_2M;
+	if (mem != requested)
+		warnx("adjusting memory to %llu bytes", (unsigned long long)mem);
+	if (mem > HVT_MEM_MAX)
+		errx(1, "guest memory size %llu bytes exceeds the max size %llu bytes",
+		     (unsigned long long)mem, (unsigned long long)HVT_MEM_MAX);
+	return mem;
+}
+
+/*
+ * Boot info at HVT_BOOT_INFO_BASE, then the manifest copy, then the
+ * command line; cpu_cycle_freq follows once the vCPU exists.
+ */
+static struct hvt_boot_info *setup_boot_info(struct hvt *h)
+{
+	struct hvt_boot_info *bi;
+	uint64_t pos = HVT_BOOT_INFO_BASE;
+
+	_Static_assert(HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info) +
+		       MFT1_NOTE_MAX_SIZE + HVT_CMDLINE_SIZE <=
+		       HVT_GUEST_MIN_BASE, "low memory overflows into the ELF");
+
+	bi = (struct hvt_boot_info *)(h->mem + pos);
+	pos += sizeof(*bi);
+	bi->mem_size = h->mem_size;
+	bi->kernel_end = h->kernel_end;
+	bi->host_features = 0;	/* no net ring: guests use hypercalls 6/7 */
+	bi->guest_features = 0;
+	bi->net_ring = 0;
+
+	bi->mft = pos;
+	memcpy(h->mem + pos, h->mft, h->mft_size);
+	pos += h->mft_size;
+
+	bi->cmdline = pos;
+	memcpy(h->mem + pos, h->cmdline, HVT_CMDLINE_SIZE);
+	return bi;
+}
+
+static void create_vm(struct hvt *h, const char *device,
+		      struct hvt_boot_info *bi)
 {
 	vm_open(&h->vm, device);
 	vm_create(&h->vm);
 	vm_set_ram(&h->vm, 0, 0, h->mem, h->alloc_size);
 	vm_create_vcpu(&h->vm, 0);
-	hvt_x86_vcpu_init(h);
+	hvt_arch.vcpu_init(h);
+	bi->cpu_cycle_freq = h->cpu_cycle_freq;
+}
+
+/* KVM_RUN until the guest halts: its status.  Anything else ends hvctl. */
+static int run_vcpu(struct hvt *h)
+{
+	struct kvm_run *run = h->vm.run;
+	int status, r;
+
+	for (;;) {
+		if (ioctl(h->vm.vcpufd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT)
+				errx(1, "KVM: host/guest translation fault: %s=0x%llx",
+				     hvt_arch.pc_name, (unsigned long long)
+				     hvt_arch.guest_pc(h, "guest fault"));
+			err(1, "KVM: ioctl (RUN) failed");
+		}
+		r = hvt_arch.handle_exit(h, &status);
+		if (r > 0)
+			return status;
+		if (r == 0)
+			continue;
+		switch (run->exit_reason) {
+		case KVM_EXIT_INTR:
+			break;	/* a signal: its handler decides */
+		case KVM_EXIT_FAIL_ENTRY:
+			errx(1, "KVM: entry failure: hw_entry_failure_reason=0x%llx",
+			     (unsigned long long)
+			     run->fail_entry.hardware_entry_failure_reason);
+		case KVM_EXIT_INTERNAL_ERROR:
+			errx(1, "KVM: internal error exit: suberror=0x%x",
+			     run->internal.suberror);
+		default:
+			errx(1, "KVM: unhandled exit: exit_reason=0x%x, %s=0x%llx",
+			     run->exit_reason, hvt_arch.pc_name,
+			     (unsigned long long)
+			     hvt_arch.guest_pc(h, "unhandled exit"));
+		}
+	}
 }
 
 /*
@@ -170,6 +262,7 @@ int hvt_main(int argc, char **argv, const char *device)
 	static struct hvt hv;
 	struct hvt *h = &hv;
 	char **pre = NULL;
+	struct hvt_boot_info *bi;
 	int i, k, npre = 0, status;
 	uint64_t mem = HVT_MEM_DEFAULT;
 
@@ -216,13 +309,19 @@ int hvt_main(int argc, char **argv, const char *device)
 	}
 
 	/* 4. sizes, segments, devices, command line. */
-	h->mem_size = hvt_x86_mem_size(mem);
+	h->mem_size = mem_size(mem);
 	hvt_elf_check_segments(&h->elf, h->mem_size, &h->entry,
 			       &h->kernel_end);
 	hvt_block_setup(h);
 	hvt_net_setup(h);
 	check_attached(h);
 	h->alloc_size = h->mem_size + (h->net_in_use ? HVT_RING_AREA : 0);
+	if (h->alloc_size > hvt_arch.ram_limit)
+		errx(1, "guest memory with the net ring area (%llu bytes) overlaps the hypercall MMIO at 0x%llx: use --mem=%llu or less",
+		     (unsigned long long)h->alloc_size,
+		     (unsigned long long)hvt_arch.ram_limit,
+		     (unsigned long long)
+		     ((hvt_arch.ram_limit - HVT_RING_AREA) >> 20));
 	build_cmdline(h, pre, npre, argv + k + 1, argc - k - 1);
 	free(pre);
 
@@ -230,13 +329,14 @@ int hvt_main(int argc, char **argv, const char *device)
 	alloc_guest_memory(h);
 	hvt_elf_load(&h->elf, h->mem);
 	hvt_elf_close(&h->elf);
-	hvt_x86_setup_lowmem(h);
+	hvt_arch.setup_pagetables(h);
+	bi = setup_boot_info(h);
 	hvt_hypercall_setup_core(h);
 
 	/* 6. the VM. */
 	setup_signals();
-	create_vm(h, device);
-	status = hvt_x86_run(h);
+	create_vm(h, device, bi);
+	status = run_vcpu(h);
 	vm_close(&h->vm);
 	return status & 0xff;
 }

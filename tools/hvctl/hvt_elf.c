@@ -90,9 +90,9 @@ void hvt_elf_open(struct hvt_elf *elf, const char *path)
 	if (eh.e_type != ET_EXEC)
 		errx(1, "%s: %s: ELF type %u is not ET_EXEC", path, INV,
 		     eh.e_type);
-	if (eh.e_machine != EM_X86_64)
-		errx(1, "%s: %s: ELF machine %u is not x86_64 (%u)", path, INV,
-		     eh.e_machine, EM_X86_64);
+	if (eh.e_machine != hvt_arch.machine)
+		errx(1, "%s: %s: ELF machine %u is not %s (%u)", path, INV,
+		     eh.e_machine, hvt_arch.name, hvt_arch.machine);
 	if (eh.e_ehsize != sizeof(Elf64_Ehdr) ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr))
 		errx(1, "%s: %s: unexpected ELF header sizes (e_ehsize %u, e_phentsize %u)",

@@ -74,11 +74,27 @@ void hvt_hypercall_setup_core(struct hvt *h)
 }
 
 /* HALT: the guest's exit status; a non-zero cookie must be valid memory. */
-int hvt_hypercall_halt(struct hvt *h, uint64_t gpa)
+static int hc_halt(struct hvt *h, uint64_t gpa)
 {
 	struct hvt_hc_halt *t = hvt_checked_gpa(h, gpa, sizeof(*t));
 
 	if (t->cookie)
 		hvt_checked_gpa(h, t->cookie, HVT_HALT_COOKIE_MAX);
 	return t->exit_status;
+}
+
+/*
+ * Hypercall NR (already known to be below HVT_HC_MAX: each architecture
+ * checks its own port / address range) with argument GPA.
+ */
+int hvt_hypercall(struct hvt *h, unsigned int nr, uint64_t gpa, int *status)
+{
+	if (nr == HVT_HC_HALT) {
+		*status = hc_halt(h, gpa);
+		return 1;
+	}
+	if (nr >= HVT_HC_MAX || !h->hypercall[nr])
+		errx(1, "Invalid guest hypercall: num=%u", nr);
+	h->hypercall[nr](h, gpa);
+	return 0;
 }

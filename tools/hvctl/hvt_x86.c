@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvt_x86.c: the x86_64 side of the hvt tender: guest memory size, low
- * memory (GDT, identity page tables, boot info, manifest copy, command
- * line), the initial vCPU state and the KVM_RUN loop.
+ * hvt_x86.c: the x86_64 part of the hvt tender (struct hvt_arch): GDT and
+ * identity page tables in low memory, the initial vCPU state and the
+ * hypercall exit (OUTL to ports 0x500 + nr).
  *
  * Guest physical low memory:
  *   0x00000  zero page (not mapped in the guest page tables)
  *   0x01000  GDT: null, 64-bit code (0x08), data (0x10)
  *   0x02000  PML4      0x03000 PDPT      0x04000-0x07fff PD0..PD3
  *   0x08000  PT0 (4 KiB pages of the first 2 MiB)
- *   0x10000  struct hvt_boot_info, then the manifest, then the command line
- *            (0x10000-0xfffff is mapped read-only in the guest)
+ *   0x10000  boot info, manifest, command line (hvt.c; mapped read-only)
  *   0x100000 the unikernel's ELF segments
  */
+#include <elf.h>
 #include <err.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -41,20 +41,6 @@
 #define RFLAGS_INIT	0x2ull
 
 #define FOUR_GIB	(4ull << 30)
-
-uint64_t hvt_x86_mem_size(uint64_t requested)
-{
-	uint64_t mem = requested & ~(HVT_PAGE_2M - 1);
-
-	if (!mem)
-		mem = HVT_PAGE_2M;
-	if (mem != requested)
-		warnx("adjusting memory to %llu bytes", (unsigned long long)mem);
-	if (mem > HVT_MEM_MAX)
-		errx(1, "guest memory size %llu bytes exceeds the max size %llu bytes",
-		     (unsigned long long)mem, (unsigned long long)HVT_MEM_MAX);
-	return mem;
-}
 
 static void setup_gdt(uint8_t *mem)
 {
@@ -91,35 +77,10 @@ static void setup_pagetables(uint8_t *mem, uint64_t alloc_size)
 		pd[pa >> 21] = pa | PTE_P | PTE_RW | PTE_PS;
 }
 
-void hvt_x86_setup_lowmem(struct hvt *h)
+static void setup_pagetables_gdt(struct hvt *h)
 {
-	struct hvt_boot_info *bi;
-	uint64_t pos = HVT_BOOT_INFO_BASE;
-	struct mft *m;
-
-	_Static_assert(HVT_BOOT_INFO_BASE + sizeof(struct hvt_boot_info) +
-		       MFT1_NOTE_MAX_SIZE + HVT_CMDLINE_SIZE <=
-		       HVT_GUEST_MIN_BASE, "low memory overflows into the ELF");
-
 	setup_gdt(h->mem);
 	setup_pagetables(h->mem, h->alloc_size);
-
-	bi = (struct hvt_boot_info *)(h->mem + pos);
-	pos += sizeof(*bi);
-	bi->mem_size = h->mem_size;
-	bi->kernel_end = h->kernel_end;
-	bi->cpu_cycle_freq = h->cpu_cycle_freq;
-	bi->host_features = 0;	/* no net ring: guests use hypercalls 6/7 */
-	bi->guest_features = 0;
-	bi->net_ring = 0;
-
-	bi->mft = pos;
-	m = (struct mft *)(h->mem + pos);
-	memcpy(m, h->mft, h->mft_size);
-	pos += h->mft_size;
-
-	bi->cmdline = pos;
-	memcpy(h->mem + pos, h->cmdline, HVT_CMDLINE_SIZE);
 }
 
 static void setup_cpuid(struct hvt *h)
@@ -127,7 +88,7 @@ static void setup_cpuid(struct hvt *h)
 	vm_x86_set_cpuid(&h->vm, vm_x86_supported_cpuid(&h->vm));
 }
 
-void hvt_x86_vcpu_init(struct hvt *h)
+static void vcpu_init(struct hvt *h)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -163,8 +124,6 @@ void hvt_x86_vcpu_init(struct hvt *h)
 	if (khz <= 0)
 		err(1, "KVM: ioctl (KVM_GET_TSC_KHZ) failed");
 	h->cpu_cycle_freq = khz * 1000ull;
-	((struct hvt_boot_info *)(h->mem + HVT_BOOT_INFO_BASE))->cpu_cycle_freq =
-		h->cpu_cycle_freq;
 
 	/* x86_64 ABI: (%rsp + 8) % 16 == 0 at entry; %rdi = boot info. */
 	memset(&regs, 0, sizeof(regs));
@@ -176,7 +135,7 @@ void hvt_x86_vcpu_init(struct hvt *h)
 		err(1, "KVM: ioctl (SET_REGS) failed");
 }
 
-static unsigned long long guest_rip(struct hvt *h, const char *why)
+static uint64_t guest_rip(struct hvt *h, const char *why)
 {
 	struct kvm_regs regs;
 
@@ -185,11 +144,11 @@ static unsigned long long guest_rip(struct hvt *h, const char *why)
 	return regs.rip;
 }
 
-/* One OUT to a hypercall port; returns 1 if the guest halted. */
+/* OUTL to a hypercall port: 1 if the guest halted, else 0. */
 static int handle_io(struct hvt *h, int *status)
 {
 	struct kvm_run *run = h->vm.run;
-	unsigned int port = run->io.port, nr;
+	unsigned int port = run->io.port;
 	uint32_t *data;
 
 	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
@@ -200,48 +159,23 @@ static int handle_io(struct hvt *h, int *status)
 	if (!data)
 		errx(1, "KVM: I/O exit data offset 0x%llx outside kvm_run",
 		     (unsigned long long)run->io.data_offset);
-	nr = port - HVT_PIO_BASE;
-	if (nr == HVT_HC_HALT) {
-		*status = hvt_hypercall_halt(h, *data);
-		return 1;
-	}
-	if (!h->hypercall[nr])
-		errx(1, "Invalid guest hypercall: num=%u", nr);
-	h->hypercall[nr](h, *data);
-	return 0;
+	return hvt_hypercall(h, port - HVT_PIO_BASE, *data, status);
 }
 
-int hvt_x86_run(struct hvt *h)
+static int handle_exit(struct hvt *h, int *status)
 {
-	struct kvm_run *run = h->vm.run;
-	int status;
-
-	for (;;) {
-		if (ioctl(h->vm.vcpufd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			if (errno == EFAULT)
-				errx(1, "KVM: host/guest translation fault: rip=0x%llx",
-				     guest_rip(h, "guest fault"));
-			err(1, "KVM: ioctl (RUN) failed");
-		}
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			if (handle_io(h, &status))
-				return status;
-			break;
-		case KVM_EXIT_INTR:
-			break;	/* a signal: its handler decides */
-		case KVM_EXIT_FAIL_ENTRY:
-			errx(1, "KVM: entry failure: hw_entry_failure_reason=0x%llx",
-			     (unsigned long long)
-			     run->fail_entry.hardware_entry_failure_reason);
-		case KVM_EXIT_INTERNAL_ERROR:
-			errx(1, "KVM: internal error exit: suberror=0x%x",
-			     run->internal.suberror);
-		default:
-			errx(1, "KVM: unhandled exit: exit_reason=0x%x, rip=0x%llx",
-			     run->exit_reason, guest_rip(h, "unhandled exit"));
-		}
-	}
+	if (h->vm.run->exit_reason != KVM_EXIT_IO)
+		return -1;
+	return handle_io(h, status);
 }
+
+const struct hvt_arch hvt_arch = {
+	.name = "x86_64",
+	.machine = EM_X86_64,
+	.pc_name = "rip",
+	.ram_limit = UINT64_MAX,	/* hypercalls are port I/O */
+	.setup_pagetables = setup_pagetables_gdt,
+	.vcpu_init = vcpu_init,
+	.handle_exit = handle_exit,
+	.guest_pc = guest_rip,
+};

@@ -54,6 +54,15 @@ const char *hvctl_opt_value(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
+/* MODE exists, but not in this build. */
+static __attribute__((unused)) int mode_missing(const char *mode, char **rest,
+						const char *where)
+{
+	warnx("run: mode '%s' is not in this build (%s)", mode, where);
+	free(rest);
+	return 1;
+}
+
 int hvctl_run(int argc, char **argv)
 {
 	const char *mode = NULL, *device = HVCTL_DEFAULT_DEVICE, *v;
@@ -93,17 +102,19 @@ int hvctl_run(int argc, char **argv)
 		run_usage(stderr);
 		return 1;
 	}
-	if (!strcmp(mode, "hvt") || !strcmp(mode, "type1")) {
+	(void)device;	/* unused in a build without hvt and type1 */
+	if (!strcmp(mode, "hvt")) {
 #ifdef HVCTL_HVT
-		if (!strcmp(mode, "type1"))
-			return t1_main(n, rest, device);
 		return hvt_main(n, rest, device);
 #else
-		(void)device;
-		warnx("run: mode '%s' is not in this build (x86_64 hosts only so far)",
-		      mode);
-		free(rest);
-		return 1;
+		return mode_missing(mode, rest, "x86_64 and aarch64 hosts only");
+#endif
+	}
+	if (!strcmp(mode, "type1")) {
+#ifdef HVCTL_TYPE1
+		return t1_main(n, rest, device);
+#else
+		return mode_missing(mode, rest, "x86_64 hosts only");
 #endif
 	}
 	warnx("run: unknown mode '%s' (available: hvt, type1)", mode);
