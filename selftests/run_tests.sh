@@ -35,9 +35,10 @@ TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
 # masked in a guest entered with IF clear, and KVM (unlike hvmod, see
 # VMX_SLICE_MS in module/arch/x86/vmx.c) sets no VMX-preemption timer.
 [ "$HVMOD_BOX" = vmx ] && TESTS=$(echo $TESTS | sed 's/ hvmod_coexist.sh / /')
-# the arm64 box: the generic tests, then the arm64 register ABI and guests
+# the arm64 box: the generic tests, the arm64 register ABI and guests,
+# then the aarch64 hvt unikernels
 [ "$HVMOD_BOX" = arm64 ] &&
-	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime arm64/hvmod_arm64_abi arm64/hvmod_arm64_guest hvmod_module.sh"
+	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime arm64/hvmod_arm64_abi arm64/hvmod_arm64_guest hvmod_hvt.sh hvmod_module.sh"
 # the riscv64 box: the generic tests, then the riscv register ABI and guests
 [ "$HVMOD_BOX" = riscv ] &&
 	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest riscv/hvmod_riscv_exits hvmod_module.sh"

@@ -5,10 +5,11 @@
  * A test provides   int test_main(const char *cmdline);
  * and, if it uses devices, a manifest:   HVT_MANIFEST(2, MFT_BLOCK("a"),
  * MFT_NET("b"));   (entry 0, the reserved one, is added).  The runtime
- * (start.S, rt.c) enters long mode's own GDT/TSS/IDT (48 vectors), parses
- * --solo5:quiet, prints a banner, calls test_main() and halts with its
- * return value.  Exceptions are caught by the guest's own IDT: they print
- * a "Solo5: trap" line and abort (exit status 255).
+ * (start_ARCH.S, rt.c, rt_ARCH.c) sets up the guest's own exception
+ * handling (x86_64: GDT/TSS/IDT with 48 vectors; aarch64: VBAR_EL1 and an
+ * exception stack), parses --solo5:quiet, prints a banner, calls
+ * test_main() and halts with its return value.  Exceptions are caught by
+ * the guest itself: they print a "Solo5: trap" line and abort (exit 255).
  */
 #ifndef HVT_RT_H
 #define HVT_RT_H
@@ -18,51 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- the hvt ABI, guest side (LP64; same layout as the tender's) ---- */
-
-struct hvt_boot_info {
-	uint64_t mem_size;
-	uint64_t kernel_end;
-	uint64_t cpu_cycle_freq;
-	uint64_t cmdline;
-	uint64_t mft;
-	uint32_t host_features;
-	uint32_t guest_features;
-	uint64_t net_ring;
-};
-
-#define MFT_NAME_SIZE		68
-#define MFT_DEV_BLOCK_BASIC	1
-#define MFT_DEV_NET_BASIC	2
-#define MFT_RESERVED_FIRST	(1u << 30)
-
-struct mft_entry {
-	char name[MFT_NAME_SIZE];
-	uint32_t type;
-	union {
-		struct {
-			uint64_t capacity;
-			uint16_t block_size;
-		} block_basic;
-		struct {
-			uint8_t mac[6];
-			uint16_t mtu;
-		} net_basic;
-	} u;
-	union {
-		int hostfd;
-		void *data;
-	} b;
-	bool attached;
-};
-
-struct mft {
-	uint32_t version;
-	uint32_t entries;
-	struct mft_entry e[];
-};
-
-_Static_assert(sizeof(struct mft_entry) == 104, "mft_entry layout");
+/* the hvt ABI: the tender's own definitions (include/uapi/hvt/abi.h) */
+#include <hvt/abi.h>
 
 /* The MFT1 note: a 20-byte header, 4 bytes of padding, the manifest. */
 #define HVT_MANIFEST(n, ...)						\
@@ -76,17 +34,17 @@ _Static_assert(sizeof(struct mft_entry) == 104, "mft_entry layout");
 	__attribute__((section(".note.solo5.manifest"), aligned(8),	\
 		       used)) = {					\
 		6, 4 + 8 + ((n) + 1) * sizeof(struct mft_entry),	\
-		0x3154464d, "Solo5", 0, 1, (n) + 1,			\
+		HVT_NOTE_MFT1, HVT_NOTE_NAME, 0, MFT_VERSION, (n) + 1,			\
 		{ { .type = MFT_RESERVED_FIRST }, __VA_ARGS__ }		\
 	}
 #define MFT_BLOCK(n)	{ .name = n, .type = MFT_DEV_BLOCK_BASIC }
 #define MFT_NET(n)	{ .name = n, .type = MFT_DEV_NET_BASIC }
 
 /* solo5_result_t */
-#define R_OK		0
-#define R_AGAIN		1
-#define R_EINVAL	2
-#define R_EUNSPEC	3
+#define R_OK		SOLO5_R_OK
+#define R_AGAIN		SOLO5_R_AGAIN
+#define R_EINVAL	SOLO5_R_EINVAL
+#define R_EUNSPEC	SOLO5_R_EUNSPEC
 
 #define EXIT_ABORT	255
 
@@ -97,8 +55,12 @@ extern bool rt_quiet;
 
 int test_main(const char *cmdline);
 
-/* hypercalls */
-void hvt_outl(unsigned int port, uint32_t value);
+/*
+ * hypercalls; hvt_hc() is the raw one (rt_x86.c: OUTL to port 0x500 + nr,
+ * rt_a64.c: a 32-bit store to 0x100000000 + (nr << 3)) with VALUE as the
+ * argument's 32-bit GPA
+ */
+void hvt_hc(unsigned int nr, uint32_t value);
 uint64_t hvt_walltime(void);
 void hvt_puts(const char *s, size_t len);
 int hvt_poll(uint64_t timeout_ns, uint64_t *ready_set);
@@ -132,29 +94,16 @@ int strncmp(const char *a, const char *b, size_t n);
 const char *rt_word(const char *s, const char *word); /* after WORD or NULL */
 unsigned long rt_atoul(const char *s);
 
-/* CPU */
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
+/* the architecture's part of the runtime (rt_x86.c, rt_a64.c) */
+void rt_arch_init(void);		/* exception vectors, TLS base 0 */
+void rt_arch_halted(void) __attribute__((noreturn));	/* after HALT */
 
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			     "d"((uint32_t)(v >> 32)) : "memory");
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
-#define MSR_FS_BASE	0xc0000100
+#if defined(__x86_64__)
+#include "rt_x86.h"
+#elif defined(__aarch64__)
+#include "rt_a64.h"
+#else
+#error "hvt test unikernels: x86_64 or aarch64 only"
+#endif
 
 #endif /* HVT_RT_H */

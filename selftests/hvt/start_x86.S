@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * start.S: entry point and exception entry stubs of the hvt test runtime.
+ * start_x86.S: x86_64 entry point and exception entry stubs of the hvt test
+ * runtime.
  *
  * The tender enters _start in 64-bit mode with %rdi = boot info and
  * %rsp = mem_size - 8.  The 48 IDT stubs push an error code (0 where the

@@ -6,10 +6,12 @@
 #
 #   $BUILD/arm64/src/          copy of Kbuild, VERSION, module/, include/
 #   $BUILD/arm64/hvmod.ko      built there against the box's arm64 headers
-#   $BUILD/arm64/selftests/    copy of selftests/ with the generic tests and
-#                              selftests/arm64/ built by aarch64-linux-gnu-gcc
+#   $BUILD/arm64/selftests/    copy of selftests/ with the generic tests,
+#                              selftests/arm64/ and the aarch64 hvt
+#                              unikernels (selftests/hvt/) built by
+#                              aarch64-linux-gnu-gcc
 #
-#   $BUILD/arm64/hvctl          static hvctl (NO_KMOD=1, no hvt mode yet)
+#   $BUILD/arm64/hvctl          static hvctl (NO_KMOD=1; run --mode hvt)
 #
 #   build-arm64.sh [module|selftests|hvctl|all]      (default all)
 #
@@ -79,11 +81,14 @@ build_selftests()
 		>/dev/null || die "selftests build failed"
 	make -s -C "$st/selftests/arm64" CROSS_COMPILE="$CROSS" ||
 		die "selftests/arm64 build failed"
+	# hvmod_hvt.sh's unikernels and elfmut, for aarch64
+	make -s -C "$st/selftests/hvt" CC="${CROSS}gcc" >/dev/null ||
+		die "selftests/hvt build failed"
 	echo "build-arm64: $st/selftests"
 }
 
 # hvctl, static, without libkmod (hvctl info then reports the module
-# state as unavailable) and, for now, without the hvt mode (x86_64 only)
+# state as unavailable); its Makefile adds the aarch64 hvt tender
 build_hvctl()
 {
 	copy_tree "$OUT/src" VERSION include tools/hvctl
