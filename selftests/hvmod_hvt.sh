@@ -393,6 +393,8 @@ fi
 if [ -n "$net_skip" ]; then
 	skip "net: echo replies across a tap" "$net_skip"
 	skip "net: --net-mac reaches the guest" "$net_skip"
+	[ "$ARCH" != aarch64 ] ||
+		skip "net: --mem=4096 + ring area over the MMIO block" "$net_skip"
 else
 	cat >"$T/net.sh" <<-'EOF'
 	set -e
@@ -422,6 +424,17 @@ else
 	[ -n "$WHY" ] || grep -q "10\.0\.0\.2 .*02:00:00:00:00:42" "$T/arp.log" ||
 		WHY="the host's ARP table never had 10.0.0.2 at 02:00:00:00:00:42"
 	report "net: --net-mac reaches the guest" "$WHY" "$OUT"
+	if [ "$ARCH" = aarch64 ]; then
+		# 4 GiB of RAM + the 2 MiB ring area would cover the hypercall
+		# MMIO block at 4 GiB: refused before any VM exists
+		OUT=$(unshare -n sh -c 'tunctl -t hvt1 >/dev/null &&
+			ip link set hvt1 up &&
+			exec timeout "$1" "$2" run --mode hvt --device "$3" \
+			--mem=4096 --net:service0=hvt1 "$4"' sh "$TMO" "$HVCTL" \
+			"$NODEV" "$UK/net.hvt" 2>&1)
+		check $? "$OUT" 1 "overlaps the hypercall MMIO at 0x100000000" "$NODEV"
+		report "net: --mem=4096 + ring area over the MMIO block" "$WHY" "$OUT"
+	fi
 fi
 
 echo "1..$n"

@@ -22,7 +22,7 @@
 # The arm64 box takes the cross-built copies (tools/testbox/build-arm64.sh)
 # instead: $BUILD/arm64/hvmod.ko, $BUILD/arm64/selftests/selftests, the
 # static arm64 busybox unpacked by setup-arm64.sh, hvctl only if a cross
-# build exists ($BUILD/arm64/hvctl); no bash, no KVM modules (the arm64
+# build exists ($BUILD/arm64/hvctl); no bash, of the modules only tun (the arm64
 # kernel has KVM built in).  The riscv box likewise (build-riscv.sh):
 # $BUILD/riscv/hvmod.ko, $BUILD/riscv/selftests/selftests, the static
 # riscv64 busybox built by setup-riscv.sh, no bash, no KVM modules.
@@ -70,7 +70,7 @@ if [ "$box" = arm64 ]; then
 	SELFTESTS_DIR=${SELFTESTS_ARM64_DIR:-$BUILD/arm64/selftests/selftests}
 	KROOT=$AROOT
 	KVER=$AVER
-	KVM_MODS=
+	KVM_MODS=tun	# no KVM here, only tun for the hvt net cases
 fi
 if [ "$box" = riscv ]; then
 	RROOT=${RROOT:-$BUILD/testbox/riscv}
@@ -207,7 +207,7 @@ while [ -n "$todo" ]; do
 	mkdir -p "$stage$(dirname "$rel")"
 	cp "$f" "$stage$rel"
 	deps=$(modinfo -F depends "$f" | tr , ' ')
-	todo="$todo $deps"
+	todo="$todo${deps:+ $deps}"	# stays empty after the last one
 done
 if [ "$box" != riscv ]; then
 cp "$moddir"/modules.builtin "$moddir"/modules.builtin.modinfo \

@@ -8,7 +8,8 @@
 #   - Debian's arm64 kernel image and headers of the x86 box's version
 #     (6.1.0-N-amd64 -> 6.1.0-N-arm64), the -common headers and a static
 #     arm64 busybox, fetched with "apt-get download" into $CACHE/arm64 and
-#     unpacked with dpkg -x into $AROOT (never installed into the host);
+#     unpacked with dpkg -x into $AROOT (never installed into the host;
+#     of the kernel's modules only tun.ko is kept);
 #   - the two fixes a cross build against those headers needs: their
 #     scripts/tools links point at the host's linux-kbuild-6.1 (x86 tools
 #     that run here), and the arch Makefile includes the -common Makefile
@@ -98,7 +99,9 @@ for d in $debs; do
 done
 
 stamp=$AROOT/.unpacked
-want_stamp=$(for f in $files; do basename "$f"; done)
+# (the last line: what the unpacked tree keeps, so that an older tree
+# is unpacked again)
+want_stamp=$(for f in $files; do basename "$f"; done; echo "modules: tun")
 kdir=$AROOT/usr/src/linux-headers-$AVER
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ] ||
    [ ! -f "$AROOT/boot/vmlinuz-$AVER" ] || [ ! -d "$kdir" ]; then
@@ -108,8 +111,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ] ||
 	for f in $files; do
 		dpkg -x "$f" "$AROOT" || die "dpkg -x $f failed"
 	done
-	# The box loads no distro module: keep the metadata only.
-	rm -rf "$AROOT/lib/modules/$AVER/kernel"
+	# The box loads one distro module, tun (hvmod_hvt.sh's net cases):
+	# keep it and the metadata only.
+	find "$AROOT/lib/modules/$AVER/kernel" -type f ! -name 'tun.ko*' -delete
+	find "$AROOT/lib/modules/$AVER/kernel" -depth -type d -empty -delete
 	# scripts/ and tools/ are links to ../../lib/linux-kbuild-6.1/...:
 	# the host's copy (same version, x86 binaries) serves the cross build.
 	mkdir -p "$AROOT/usr/lib"
