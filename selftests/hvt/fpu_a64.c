@@ -5,10 +5,9 @@
  * issued between loading and storing all 32 vector registers).
  */
 #include "rt.h"
+#include "fpu.h"
 
-HVT_MANIFEST(0);
-
-static int simd_math(void)
+int fpu_math(void)
 {
 	float a[4] __attribute__((aligned(16))) = { 1.5f, 2.0f, 3.0f, 4.0f };
 	float b[4] __attribute__((aligned(16))) = { 2.0f, 0.5f, 7.0f, -1.0f };
@@ -30,7 +29,7 @@ static int simd_math(void)
 	return 0;
 }
 
-static int state_survives_exit(void)
+int fpu_state_survives_exit(void)
 {
 	static uint8_t in[32][16] __attribute__((aligned(16)));
 	static uint8_t out[32][16] __attribute__((aligned(16)));
@@ -78,34 +77,12 @@ static int state_survives_exit(void)
 		  "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23",
 		  "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 	__asm__ __volatile__("msr fpcr, %0\n\tmsr fpsr, xzr" : : "r"(fpcr_saved));
-	if (memcmp(in, out, sizeof(in))) {
-		for (i = 0; i < 32; i++)
-			if (memcmp(in[i], out[i], 16))
-				printf("fpu: v%d changed across the exit\n", i);
+	if (fpu_compare(in, out, 32, "v"))
 		return -1;
-	}
 	if (fpcr_out != fpcr_in || fpsr_out != fpsr_in) {
 		printf("fpu: fpcr 0x%lx -> 0x%lx, fpsr 0x%lx -> 0x%lx across the exit\n",
 		       fpcr_in, fpcr_out, fpsr_in, fpsr_out);
 		return -2;
 	}
-	return 0;
-}
-
-int test_main(const char *cmdline)
-{
-	int r;
-
-	(void)cmdline;
-	printf("\n**** hvt test fpu ****\n\n");
-	if ((r = simd_math())) {
-		printf("FAILURE: FP/SIMD arithmetic (%d)\n", r);
-		return 1;
-	}
-	if ((r = state_survives_exit())) {
-		printf("FAILURE: FP/SIMD state across an exit (%d)\n", r);
-		return 1;
-	}
-	printf("SUCCESS\n");
 	return 0;
 }
