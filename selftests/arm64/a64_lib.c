@@ -104,16 +104,12 @@ void a64_vm_destroy(struct a64_vm *g)
 
 int a64_get_err(int vcpufd, uint64_t id, void *val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(vcpufd, KVM_GET_ONE_REG, &r) ? errno : 0;
+	return hv_get_one_reg(vcpufd, id, val) ? errno : 0;
 }
 
 int a64_set_err(int vcpufd, uint64_t id, const void *val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(vcpufd, KVM_SET_ONE_REG, &r) ? errno : 0;
+	return hv_set_one_reg(vcpufd, id, val) ? errno : 0;
 }
 
 uint64_t a64_get(int vcpufd, uint64_t id)

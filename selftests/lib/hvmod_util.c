@@ -442,3 +442,17 @@ int hv_kmsg_problems(struct hv_kmsg *m)
 		return -1;
 	return hits;
 }
+
+int hv_get_one_reg(int vcpu, uint64_t id, void *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu, KVM_GET_ONE_REG, &r);
+}
+
+int hv_set_one_reg(int vcpu, uint64_t id, const void *val)
+{
+	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu, KVM_SET_ONE_REG, &r);
+}

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <linux/kvm.h>
 #include <linux/hvmod.h>
@@ -80,6 +81,17 @@ bool hv_expect_ret(long ret, int err, long want, const char *fmt, ...);
 /* TAP result for got == want; diagnoses "expected <want>, got <got>". */
 __attribute__((format(printf, 3, 4)))
 bool hv_expect_eq(long long got, long long want, const char *fmt, ...);
+
+/*
+ * KVM_GET/SET_ONE_REG of register id through a buffer of the id's size:
+ * the ioctl's result (-1 with errno on failure).
+ */
+int hv_get_one_reg(int vcpu, uint64_t id, void *val);
+int hv_set_one_reg(int vcpu, uint64_t id, const void *val);
+static inline int hv_set_one_reg64(int vcpu, uint64_t id, uint64_t val)
+{
+	return hv_set_one_reg(vcpu, id, &val);
+}
 
 /* Online CPUs (what the kernel's num_online_cpus() reports). */
 int hv_online_cpus(void);

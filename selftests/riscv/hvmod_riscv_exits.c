@@ -101,20 +101,6 @@ struct guest {
 	void *mem;
 };
 
-static int get_reg(int fd, uint64_t id, uint64_t *val)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(fd, KVM_GET_ONE_REG, &r);
-}
-
-static int set_reg(int fd, uint64_t id, uint64_t val)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
-
-	return ioctl(fd, KVM_SET_ONE_REG, &r);
-}
-
 /* A VM with the guest image in 2 MiB of RAM and one vCPU at pc. */
 static bool guest_new(int sys, struct guest *g, uint64_t pc, const char *what)
 {
@@ -142,7 +128,7 @@ static bool guest_new(int sys, struct guest *g, uint64_t pc, const char *what)
 		.userspace_addr = (uintptr_t)g->mem };
 	return hv_check(ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &mr), 0,
 			"%s: RAM at 0x%llx", what, G_RAM) &&
-	       hv_check(set_reg(g->vcpu, CORE(regs.pc), pc), 0,
+	       hv_check(hv_set_one_reg64(g->vcpu, CORE(regs.pc), pc), 0,
 			"%s: pc = 0x%llx", what, (unsigned long long)pc);
 }
 
@@ -233,8 +219,8 @@ static void test_signal(int sys)
 		   "SIGALRM ends KVM_RUN of a spinning guest: EINTR, KVM_EXIT_INTR (%s, exit %s)",
 		   r ? hv_errname(e) : "0", exit_name(g.run->exit_reason));
 	tap_result(now() - t0 < 10, "... after %.3f s", now() - t0);
-	get_reg(g.vcpu, CORE(regs.pc), &pc);
-	get_reg(g.vcpu, CORE(regs.s1), &n1);
+	hv_get_one_reg(g.vcpu, CORE(regs.pc), &pc);
+	hv_get_one_reg(g.vcpu, CORE(regs.s1), &n1);
 	tap_result(pc >= G_ADDR(g_spin) && pc < G_ADDR(g_ebreak),
 		   "pc 0x%llx is in the spin loop", (unsigned long long)pc);
 	tap_result(n1 > 0, "the guest ran: s1 = %llu iterations",
@@ -243,7 +229,7 @@ static void test_signal(int sys)
 	setitimer(ITIMER_REAL, &it, NULL);
 	r = ioctl(g.vcpu, KVM_RUN, 0);
 	e = errno;
-	get_reg(g.vcpu, CORE(regs.s1), &n2);
+	hv_get_one_reg(g.vcpu, CORE(regs.s1), &n2);
 	tap_result(r == -1 && e == EINTR && n2 > n1,
 		   "a second KVM_RUN resumes the loop: s1 %llu -> %llu, then EINTR",
 		   (unsigned long long)n1, (unsigned long long)n2);
@@ -319,7 +305,7 @@ static void test_amo(int sys)
 			 line, sizeof(line));
 	tap_result(n >= 1, "... logged: '%s'", n >= 1 ? line : "(nothing)");
 	hv_kmsg_close(&km);
-	get_reg(g.vcpu, CORE(regs.pc), &pc);
+	hv_get_one_reg(g.vcpu, CORE(regs.pc), &pc);
 	hv_expect_eq(pc, G_ADDR(g_amo_insn), "pc stays at the amoadd.w");
 out:
 	guest_free(&g);
@@ -362,7 +348,7 @@ static void test_fp(int sys)
 		   r, exit_name(g.run->exit_reason));
 	tap_result(ft0 == one_and_half, "the VMM's ft0 is untouched (0x%llx)",
 		   (unsigned long long)ft0);
-	get_reg(g.vcpu, CORE(regs.pc), &pc);
+	hv_get_one_reg(g.vcpu, CORE(regs.pc), &pc);
 	hv_expect_eq(pc, G_ADDR(g_fp_insn), "pc stays at the FP instruction");
 out:
 	guest_free(&g);

@@ -97,20 +97,6 @@ asm(".pushsection .rodata\n"
     ".option pop\n"
     ".popsection\n");
 
-static int get_reg(int fd, uint64_t id, uint64_t *val)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
-
-	return ioctl(fd, KVM_GET_ONE_REG, &r);
-}
-
-static int set_reg(int fd, uint64_t id, uint64_t val)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)&val };
-
-	return ioctl(fd, KVM_SET_ONE_REG, &r);
-}
-
 static const char *exit_name(unsigned int r)
 {
 	switch (r) {
@@ -145,35 +131,35 @@ static void test_one_reg(int vcpu)
 {
 	uint64_t v = 0xdead;
 
-	hv_check(get_reg(vcpu, CORE(regs.pc), &v), 0, "GET_ONE_REG core pc");
+	hv_check(hv_get_one_reg(vcpu, CORE(regs.pc), &v), 0, "GET_ONE_REG core pc");
 	hv_expect_eq(v, 0, "pc is 0 after reset");
-	hv_check(get_reg(vcpu, CORE(regs.a0), &v), 0, "GET_ONE_REG core a0");
+	hv_check(hv_get_one_reg(vcpu, CORE(regs.a0), &v), 0, "GET_ONE_REG core a0");
 	hv_expect_eq(v, 0, "a0 = hart id 0 after reset");
-	hv_check(get_reg(vcpu, CORE(mode), &v), 0, "GET_ONE_REG core mode");
+	hv_check(hv_get_one_reg(vcpu, CORE(mode), &v), 0, "GET_ONE_REG core mode");
 	hv_expect_eq(v, KVM_RISCV_MODE_S, "mode is S after reset");
-	hv_check(set_reg(vcpu, CORE(regs.t6), 0x123456789abcdef0ULL), 0,
+	hv_check(hv_set_one_reg64(vcpu, CORE(regs.t6), 0x123456789abcdef0ULL), 0,
 		 "SET_ONE_REG core t6");
-	get_reg(vcpu, CORE(regs.t6), &v);
+	hv_get_one_reg(vcpu, CORE(regs.t6), &v);
 	hv_expect_eq(v, 0x123456789abcdef0ULL, "t6 round trip");
-	hv_check(set_reg(vcpu, CSR(sscratch), 0xabcdULL), 0, "SET_ONE_REG csr sscratch");
+	hv_check(hv_set_one_reg64(vcpu, CSR(sscratch), 0xabcdULL), 0, "SET_ONE_REG csr sscratch");
 	v = 0;
-	get_reg(vcpu, CSR(sscratch), &v);
+	hv_get_one_reg(vcpu, CSR(sscratch), &v);
 	hv_expect_eq(v, 0xabcd, "sscratch round trip");
-	hv_check(get_reg(vcpu, CONFIG(isa), &v), 0, "GET_ONE_REG config isa");
+	hv_check(hv_get_one_reg(vcpu, CONFIG(isa), &v), 0, "GET_ONE_REG config isa");
 	tap_result((v & (1 << ('i' - 'a'))) && !(v & (1 << ('h' - 'a'))),
 		   "config isa has I and no H (0x%llx)", (unsigned long long)v);
-	hv_check(set_reg(vcpu, CONFIG(isa), v | (1 << ('h' - 'a'))), EINVAL,
+	hv_check(hv_set_one_reg64(vcpu, CONFIG(isa), v | (1 << ('h' - 'a'))), EINVAL,
 		 "SET_ONE_REG config isa with H -> EINVAL");
-	hv_check(set_reg(vcpu, CORE(mode), 7), EINVAL, "mode 7 -> EINVAL");
-	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE | 33, &v),
+	hv_check(hv_set_one_reg64(vcpu, CORE(mode), 7), EINVAL, "mode 7 -> EINVAL");
+	hv_check(hv_get_one_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE | 33, &v),
 		 EINVAL, "core index 33 -> EINVAL");
-	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U32 | KVM_REG_RISCV_CORE, &v),
+	hv_check(hv_get_one_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U32 | KVM_REG_RISCV_CORE, &v),
 		 EINVAL, "32-bit core id -> EINVAL");
-	hv_check(get_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | (0x7fULL << 24), &v),
+	hv_check(hv_get_one_reg(vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 | (0x7fULL << 24), &v),
 		 EINVAL, "unknown register type -> EINVAL");
-	hv_check(get_reg(vcpu, KVM_REG_ARM64 | KVM_REG_SIZE_U64, &v), EINVAL,
+	hv_check(hv_get_one_reg(vcpu, KVM_REG_ARM64 | KVM_REG_SIZE_U64, &v), EINVAL,
 		 "arm64 id -> EINVAL");
-	set_reg(vcpu, CORE(regs.t6), 0);
+	hv_set_one_reg64(vcpu, CORE(regs.t6), 0);
 }
 
 /* KVM_GET_REG_LIST: E2BIG with the count, then ids that all read back */
@@ -192,7 +178,7 @@ static void test_reg_list(int vcpu)
 	list->n = probe.n;
 	hv_check(ioctl(vcpu, KVM_GET_REG_LIST, list), 0, "KVM_GET_REG_LIST");
 	for (i = 0; i < list->n; i++)
-		if (get_reg(vcpu, list->reg[i], &v)) {
+		if (hv_get_one_reg(vcpu, list->reg[i], &v)) {
 			tap_diag("id 0x%llx: %s", (unsigned long long)list->reg[i],
 				 hv_errname(errno));
 			bad++;
@@ -220,7 +206,7 @@ static void test_guest(int vmfd, int vcpu, struct kvm_run *run)
 		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
 	hv_check(ioctl(vmfd, KVM_SET_USER_MEMORY_REGION, &mr), 0,
 		 "2 MiB of RAM at 0x%llx", G_RAM);
-	hv_check(set_reg(vcpu, CORE(regs.pc), G_RAM), 0, "pc = 0x%llx", G_RAM);
+	hv_check(hv_set_one_reg64(vcpu, CORE(regs.pc), G_RAM), 0, "pc = 0x%llx", G_RAM);
 
 	for (i = 0; i < 4; i++) {
 		bool ok = run_until(vcpu, run, KVM_EXIT_MMIO);
@@ -261,23 +247,23 @@ static void test_guest(int vmfd, int vcpu, struct kvm_run *run)
 		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
 		   "SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT shutdown");
 
-	get_reg(vcpu, CORE(regs.a2), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a2), &v);
 	hv_expect_eq(v, 0xffffffff80000001ULL, "lw result sign-extended");
-	get_reg(vcpu, CORE(regs.a3), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a3), &v);
 	hv_expect_eq(v, 0xfedcba9876543210ULL, "ld result");
-	get_reg(vcpu, CORE(regs.a4), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a4), &v);
 	hv_expect_eq(v, 0xff, "lbu result zero-extended");
-	get_reg(vcpu, CORE(regs.a5), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a5), &v);
 	hv_expect_eq(v, PATTERN, "RAM store/load through the G-stage");
 	hv_expect_eq(*(uint64_t *)((char *)mem + (G_DATA - G_RAM)), PATTERN,
 		     "the guest's RAM store is in the VMM's memory");
-	get_reg(vcpu, CORE(regs.s2), &v);
+	hv_get_one_reg(vcpu, CORE(regs.s2), &v);
 	hv_expect_eq(v, 0, "SBI get_spec_version: error 0");
-	get_reg(vcpu, CORE(regs.s3), &v);
+	hv_get_one_reg(vcpu, CORE(regs.s3), &v);
 	hv_expect_eq(v, 0x01000000, "SBI spec version 1.0");
-	get_reg(vcpu, CORE(regs.s4), &v);
+	hv_get_one_reg(vcpu, CORE(regs.s4), &v);
 	hv_expect_eq(v, 0, "console_putchar returned userspace's ret[0]");
-	get_reg(vcpu, CORE(regs.pc), &v);
+	hv_get_one_reg(vcpu, CORE(regs.pc), &v);
 	tap_result(v > G_RAM && v < G_RAM + (guest_end - guest_start),
 		   "pc after the shutdown ecall is inside the guest (0x%llx)",
 		   (unsigned long long)v);
@@ -305,7 +291,7 @@ static void test_guest_rvc(int sys)
 	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
 		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
 	if (!hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr), 0, "rvc: RAM") ||
-	    !hv_check(set_reg(vcpu, CORE(regs.pc), G_RAM), 0, "rvc: pc"))
+	    !hv_check(hv_set_one_reg64(vcpu, CORE(regs.pc), G_RAM), 0, "rvc: pc"))
 		goto out;
 
 	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && run->mmio.is_write &&
@@ -327,9 +313,9 @@ static void test_guest_rvc(int sys)
 	tap_result(run_until(vcpu, run, KVM_EXIT_SYSTEM_EVENT) &&
 		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
 		   "rvc: each step was 2 bytes: the guest reaches its SRST shutdown");
-	get_reg(vcpu, CORE(regs.a2), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a2), &v);
 	hv_expect_eq(v, 0xffffffff80000002ULL, "c.lw result sign-extended");
-	get_reg(vcpu, CORE(regs.a3), &v);
+	hv_get_one_reg(vcpu, CORE(regs.a3), &v);
 	hv_expect_eq(v, 0x0123456789abcdefULL, "c.ld result");
 out:
 	if (mem != MAP_FAILED)
