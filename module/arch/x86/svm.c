@@ -167,6 +167,7 @@ static int svm_cpu_enable(void)
 	wrmsrl(MSR_EFER, efer | EFER_SVME);
 	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(svm_hsave)));
 	npt_asid_cpu_reset();
+	x86_cpu_enable();
 	return 0;
 }
 

@@ -335,6 +335,7 @@ static int vmx_cpu_enable(void)
 		 _ASM_EXTABLE(1b, %l[fail])
 		 : : [pa] "m" (pa) : "cc", "memory" : fail);
 	vmx_percpu_init();
+	x86_cpu_enable();
 	return 0;
 fail:
 	cr4_clear_bits(X86_CR4_VMXE);

@@ -37,8 +37,7 @@ struct x86_vcpu {
 	u32 cpuid_nent;
 	u64 apic_base;
 	u64 misc_enable;
-	/* RDTSCP's TSC_AUX: the guest's, and the host's while the guest runs */
-	u64 tsc_aux, host_tsc_aux;
+	u64 tsc_aux;			/* the guest's, for RDTSCP */
 	/*
 	 * Debug registers as the guest sees them.  MOV DR always exits and
 	 * is emulated on these copies: the hardware's DR0-3 stay the host's
@@ -91,6 +90,7 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);
 void x86_vcpu_destroy(struct x86_vcpu *x);
 void x86_vcpu_load(struct x86_vcpu *x);
 void x86_vcpu_put(struct x86_vcpu *x);
+void x86_cpu_enable(void);
 bool x86_enter_ok(struct x86_vcpu *x);
 void x86_after_exit(struct x86_vcpu *x);
 long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg);

@@ -49,6 +49,20 @@ void x86_vcpu_put(struct x86_vcpu *x)
 }
 
 /*
+ * The host's TSC_AUX on each CPU (Linux writes its getcpu() value there
+ * once, at CPU bring-up), read when hvmod turns the CPU on rather than on
+ * every entry.
+ */
+static DEFINE_PER_CPU(u64, x86_host_tsc_aux);
+
+/* Part of each backend's cpu_enable: on that CPU, preemption off. */
+void x86_cpu_enable(void)
+{
+	if (boot_cpu_has(X86_FEATURE_RDTSCP))
+		rdmsrl(MSR_TSC_AUX, *this_cpu_ptr(&x86_host_tsc_aux));
+}
+
+/*
  * Called with IRQs off right before the guest is entered.  A preemption
  * or a kernel_fpu_begin() since x86_vcpu_load() may have left another
  * context's FPU state in the registers (TIF_NEED_FPU_LOAD): the guest
@@ -66,19 +80,19 @@ bool x86_enter_ok(struct x86_vcpu *x)
 		return false;
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	if (boot_cpu_has(X86_FEATURE_RDTSCP)) {
-		rdmsrl(MSR_TSC_AUX, x->host_tsc_aux);
-		if (x->host_tsc_aux != x->tsc_aux)
-			wrmsrl(MSR_TSC_AUX, x->tsc_aux);
-	}
+	if (boot_cpu_has(X86_FEATURE_RDTSCP) &&
+	    x->tsc_aux != this_cpu_read(x86_host_tsc_aux))
+		wrmsrl(MSR_TSC_AUX, x->tsc_aux);
 	return true;
 }
 
 /* Right after the exit, IRQs still off: the host's TSC_AUX back. */
 void x86_after_exit(struct x86_vcpu *x)
 {
-	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->host_tsc_aux != x->tsc_aux)
-		wrmsrl(MSR_TSC_AUX, x->host_tsc_aux);
+	u64 host = this_cpu_read(x86_host_tsc_aux);
+
+	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->tsc_aux != host)
+		wrmsrl(MSR_TSC_AUX, host);
 }
 
 /* The data of an IN that userspace completed, into RAX as the CPU would. */
