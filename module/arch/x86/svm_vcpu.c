@@ -316,6 +316,13 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 
 	vmcb->save.rax = gpr[X86_RAX];
 	vmcb->save.rsp = gpr[X86_RSP];
+	/*
+	 * Physical interrupts must always exit the guest, whatever its IF.
+	 * QEMU's TCG writes its own (zero) int_ctl into the VMCB when VMRUN
+	 * fails its checks; without this the vCPU would later run with the
+	 * host's interrupts masked by the guest's IF and never leave.
+	 */
+	vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 	vmcb->control.clean = 0;
 	/* CPUs (and TCG) that fill next_rip for some exits only: no stale one */
 	vmcb->control.next_rip = 0;
