@@ -16,7 +16,7 @@
 HV_GUEST_BLOB(x86_exits);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	30
+#define NR_TESTS	32
 #define AAAA		0xaaaaaaaaaaaaaaaaULL
 
 static struct hv_vm vm;
@@ -235,7 +235,8 @@ static void test_fail_entry(void)
 {
 	struct hvmod_info info;
 	unsigned long long want;
-	struct kvm_sregs s;
+	struct kvm_sregs s, s2;
+	struct kvm_regs r, r2;
 	struct hv_vcpu v;
 	bool ok;
 
@@ -250,6 +251,8 @@ static void test_fail_entry(void)
 	s.cs.db = 1;
 	hv_check(ioctl(v.fd, KVM_SET_SREGS, &s), 0,
 		 "KVM_SET_SREGS accepts long mode with CS.L = 1 and CS.D = 1 (KVM leaves it to the CPU)");
+	hv_get_sregs(&v, &s);
+	hv_get_regs(&v, &r);
 	ok = hv_run_exit(&v, KVM_EXIT_FAIL_ENTRY);
 	hv_expect_hex(ok, v.run->fail_entry.hardware_entry_failure_reason, want,
 		      "CS.L + CS.D: KVM_EXIT_FAIL_ENTRY, hardware_entry_failure_reason 0x%llx (invalid guest state)",
@@ -258,6 +261,18 @@ static void test_fail_entry(void)
 			"KVM_EXIT_FAIL_ENTRY: fail_entry.cpu is an online CPU"))
 		tap_diag("fail_entry.cpu %u, %d CPUs online", v.run->fail_entry.cpu,
 			 hv_online_cpus());
+	/* the refused state, not whatever the CPU held when it refused it */
+	hv_get_sregs(&v, &s2);
+	hv_get_regs(&v, &r2);
+	if (!tap_result(ok && !memcmp(&s, &s2, sizeof(s)),
+			"KVM_EXIT_FAIL_ENTRY: KVM_GET_SREGS gives the state as set"))
+		tap_diag("cr0 %llx/%llx cr3 %llx/%llx gdt %llx/%llx cs %llx/%llx",
+			 s.cr0, s2.cr0, s.cr3, s2.cr3, s.gdt.base, s2.gdt.base,
+			 s.cs.base, s2.cs.base);
+	if (!tap_result(ok && !memcmp(&r, &r2, sizeof(r)),
+			"KVM_EXIT_FAIL_ENTRY: KVM_GET_REGS gives the registers as set"))
+		tap_diag("rip %llx/%llx rsp %llx/%llx rax %llx/%llx",
+			 r.rip, r2.rip, r.rsp, r2.rsp, r.rax, r2.rax);
 	hv_vcpu_free(&v);
 }
 

@@ -14,6 +14,15 @@ struct svm_vcpu {
 	phys_addr_t vmcb_pa;
 	struct npt_asid asid;
 	int last_cpu;			/* CPU of the last VMRUN */
+	/*
+	 * The guest state as handed to the last VMRUN.  A VMRUN that fails
+	 * its consistency checks leaves the VMCB's save area as it was on
+	 * hardware, but QEMU's TCG fills it with the host's own state
+	 * (CR3, RIP, descriptor table bases): put back what was entered so
+	 * KVM_GET_REGS/SREGS show the rejected state, never the host's.
+	 */
+	struct vmcb_save_area entry_save;
+	u32 entry_int_ctl;
 };
 
 static inline struct svm_vcpu *to_svm(struct hvmod_vcpu *vcpu)

@@ -213,6 +213,25 @@ static int svm_exit_npf(struct hvmod_vcpu *vcpu)
 	return x86_emulate_mmio(vcpu, &svm_x86_ops, gpa);
 }
 
+/* VMRUN refused the guest state: report it as entered (see entry_save). */
+static int svm_entry_failed(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct kvm_run *run = vcpu->run;
+
+	vmcb->save = svm->entry_save;
+	vmcb->control.int_ctl = svm->entry_int_ctl;
+	vmcb->control.exit_int_info = 0;
+	svm->x.gpr[X86_RAX] = vmcb->save.rax;
+	svm->x.gpr[X86_RSP] = vmcb->save.rsp;
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = vmcb->control.exit_code;
+	run->fail_entry.cpu = svm->last_cpu;
+	svm_fill_run_state(vcpu);
+	return 0;
+}
+
 int svm_handle_exit(struct hvmod_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
@@ -220,6 +239,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	if (c->exit_code == SVM_EXIT_ERR)
+		return svm_entry_failed(vcpu);
 	svm_reinject(svm);
 
 	switch (c->exit_code) {
@@ -280,12 +301,6 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		/* not offered by the guest's CPUID */
 		svm_inject_exception(svm, X86_TRAP_UD, false, 0);
 		return 1;
-	case SVM_EXIT_ERR:
-		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
-		run->fail_entry.hardware_entry_failure_reason = c->exit_code;
-		run->fail_entry.cpu = svm->last_cpu;
-		r = 0;
-		break;
 	default:
 		r = svm_internal_error(vcpu,
 				       KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);

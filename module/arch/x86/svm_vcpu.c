@@ -326,6 +326,8 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	vmcb->control.clean = 0;
 	/* CPUs (and TCG) that fill next_rip for some exits only: no stale one */
 	vmcb->control.next_rip = 0;
+	svm->entry_save = vmcb->save;
+	svm->entry_int_ctl = vmcb->control.int_ctl;
 
 	local_irq_disable();
 	if (!hvmod_cpu_virt_on()) {
