@@ -420,17 +420,8 @@ static void on_alarm(int sig)
 
 static int run_for_ms(int vcpu, unsigned int ms)
 {
-	struct itimerval it = { .it_value = { .tv_sec = ms / 1000,
-					      .tv_usec = ms % 1000 * 1000 } };
-	int r, err;
-
 	alarmed = 0;
-	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(vcpu, KVM_RUN, 0UL);
-	err = errno;
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_REAL, &it, NULL);
-	return r < 0 ? err : 0;
+	return hv_run_ms(vcpu, ms);
 }
 
 static uint64_t rax_of(int vcpu)

@@ -87,20 +87,6 @@ static void new_vcpu(struct hv_vcpu *v)
 
 /* ---- small helpers ---- */
 
-/* KVM_RUN under a timer of ms milliseconds; 0 or the errno. */
-static int run_ms(struct hv_vcpu *v, unsigned int ms)
-{
-	struct itimerval it = { .it_value = { .tv_sec = ms / 1000,
-					      .tv_usec = ms % 1000 * 1000 } };
-	int r, err;
-
-	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(v->fd, KVM_RUN, 0UL);
-	err = errno;
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_REAL, &it, NULL);
-	return r < 0 ? err : 0;
-}
 
 static void put_snippet(struct hv_vm *vm, uint64_t at, const uint8_t *b,
 			size_t len)
@@ -900,14 +886,14 @@ static void test_storm(void)
 			n++;
 		else if (errno != EEXIST)
 			ok = false;
-		err = run_ms(&v, 2);
+		err = hv_run_ms(v.fd, 2);
 		ok = ok && err == EINTR && i < 2 * STORM_SPIN;
 	}
 	for (k = 0; ok && k < 10; k++) {
 		hv_get_sregs(&v, &s);
 		if (!bitmap_any(s.interrupt_bitmap))
 			break;
-		run_ms(&v, 2);
+		hv_run_ms(v.fd, 2);
 	}
 	if (!tap_result(ok && *count == STORM_SPIN,
 			"storm: %d KVM_INTERRUPTs into a spinning guest, each delivered once",
@@ -922,7 +908,7 @@ static void test_storm(void)
 	hv_check(ioctl(v.fd, KVM_INTERRUPT, &irq), 0,
 		 "storm: KVM_INTERRUPT(0x40) into a guest with IF clear");
 	v.run->request_interrupt_window = 1;
-	err = run_ms(&v, 50);
+	err = hv_run_ms(v.fd, 50);
 	v.run->request_interrupt_window = 0;
 	hv_get_sregs(&v, &s);
 	ok = err == EINTR && *count == 0 &&
@@ -938,7 +924,7 @@ static void test_storm(void)
 	hv_get_regs(&v, &r);
 	r.rip = GUEST_storm_spin;
 	hv_set_regs(&v, &r);
-	err = run_ms(&v, 50);
+	err = hv_run_ms(v.fd, 50);
 	if (!tap_result(err == EINTR && *count == 1 && *last == 0x40,
 			"storm: IF set again (STI): the pending vector 0x40 is delivered"))
 		tap_diag("KVM_RUN %s, count %u, last vector 0x%x", hv_errname(err),

@@ -22,16 +22,8 @@ _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 /* KVM_RUN with SIGALRM due in ms milliseconds; 0 or the errno. */
 static int run_with_alarm(struct hv_vcpu *v, unsigned int ms)
 {
-	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
-	struct itimerval off = { 0 };
-	int r, err;
-
 	v->run->exit_reason = 0xdead;
-	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(v->fd, KVM_RUN, 0UL);
-	err = errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	return r ? err : 0;
+	return hv_run_ms(v->fd, ms);
 }
 
 static void expect_intr(struct hv_vcpu *v, int err, const char *what)

@@ -15,17 +15,14 @@
 
 int hv_run_for(struct hv_vcpu *v, unsigned int secs)
 {
-	int r, err;
+	int err;
 
 	hv_alarm_fired = 0;
-	alarm(secs);
-	r = ioctl(v->fd, KVM_RUN, 0UL);
-	err = errno;
-	alarm(0);
-	if (r < 0 && err == EINTR && hv_alarm_fired)
+	err = hv_run_ms(v->fd, secs * 1000);
+	if (err == EINTR && hv_alarm_fired)
 		tap_diag("KVM_RUN: guest still running after %u s, stopped by SIGALRM (RIP 0x%llx)",
 			 secs, (unsigned long long)hv_rip(v));
-	return r < 0 ? err : 0;
+	return err;
 }
 
 const char *hv_exit_name(uint32_t reason)

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "hvmod_util.h"
@@ -455,4 +456,20 @@ int hv_set_one_reg(int vcpu, uint64_t id, const void *val)
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
 
 	return ioctl(vcpu, KVM_SET_ONE_REG, &r);
+}
+
+int hv_run_ms(int vcpu, unsigned int ms)
+{
+	struct itimerval it = { 0 };
+	int r, err;
+
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = ms % 1000 * 1000;
+	it.it_interval = it.it_value;
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ioctl(vcpu, KVM_RUN, 0UL);
+	err = errno;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	return r < 0 ? err : 0;
 }

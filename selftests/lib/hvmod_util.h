@@ -93,6 +93,14 @@ static inline int hv_set_one_reg64(int vcpu, uint64_t id, uint64_t val)
 	return hv_set_one_reg(vcpu, id, &val);
 }
 
+/*
+ * KVM_RUN stopped by SIGALRM after ms milliseconds, and again every ms
+ * after that: a tick that comes before the thread is inside KVM_RUN (a
+ * slow emulator) is followed by another, so the call cannot miss its stop.
+ * Needs a SIGALRM handler without SA_RESTART.  0 or the errno.
+ */
+int hv_run_ms(int vcpu, unsigned int ms);
+
 /* Online CPUs (what the kernel's num_online_cpus() reports). */
 int hv_online_cpus(void);
 /* "svm" or "vmx": $HVMOD_BOX, else guessed from /proc/cpuinfo; NULL if unknown. */
