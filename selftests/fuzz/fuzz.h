@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "hvmod_util.h"
 
 #ifndef sigev_notify_thread_id

@@ -331,51 +331,21 @@ static void gen_code(struct rng *r, uint8_t *code, size_t len)
 		code[i++] = 0xf4;
 }
 
-static void set_seg(struct kvm_segment *s, uint16_t sel, uint32_t limit,
-		    uint8_t type, bool db, bool l, bool g)
-{
-	memset(s, 0, sizeof(*s));
-	s->selector = sel;
-	s->limit = limit;
-	s->type = type;
-	s->present = 1;
-	s->s = 1;
-	s->db = db;
-	s->l = l;
-	s->g = g;
-}
-
 /* 0 real, 1 protected, 2 long, 3 random mutation of the current state */
-void gen_sregs(struct rng *r, struct kvm_sregs *s, int mode,
-		      uint64_t cr3)
+void gen_sregs(struct rng *r, struct kvm_sregs *s, int mode, uint64_t cr3)
 {
-	struct kvm_segment data;
+	static const enum hv_mode modes[] = { HV_REAL, HV_PROT32, HV_LONG64 };
 
-	switch (mode) {
-	case 0:
-		set_seg(&s->cs, 0, 0xffff, 11, false, false, false);
-		set_seg(&data, 0, 0xffff, 3, false, false, false);
-		s->cr0 = 0x60000010;
-		s->cr4 = 0;
-		s->efer = 0;
-		break;
-	case 1:
-		set_seg(&s->cs, 8, 0xffffffff, 11, true, false, true);
-		set_seg(&data, 16, 0xffffffff, 3, true, false, true);
-		s->cr0 = 0x33;
-		s->cr4 = 0x600;
-		s->efer = 0;
-		break;
-	case 2:
-		set_seg(&s->cs, 8, 0xffffffff, 11, false, true, true);
-		set_seg(&data, 16, 0xffffffff, 3, true, false, true);
-		s->cr0 = 0x80050033;
-		s->cr3 = cr3;
-		s->cr4 = 0x620;
-		s->efer = 0x500;
-		break;
-	default:
-		data = s->ds;
+	if (mode < 3) {
+		/* the tests' own entry states, on the fuzzer's tables */
+		hv_mode_sregs(s, modes[mode]);
+		if (mode == 2)
+			s->cr3 = cr3;
+		s->idt.base = chance(r, 50) ? 0 : rval(r);
+		s->idt.limit = chance(r, 50) ? 0 : rn(r, 0x1000);
+		s->gdt.base = 0;
+		s->gdt.limit = 0;
+	} else {
 		s->cr0 ^= 1ULL << rn(r, 32);
 		if (chance(r, 50))
 			s->cr4 ^= 1ULL << rn(r, 24);
@@ -397,18 +367,6 @@ void gen_sregs(struct rng *r, struct kvm_sregs *s, int mode,
 			s->cr3 = rval(r);
 		if (chance(r, 20))
 			s->cr8 = rn(r, 16);
-		break;
-	}
-	if (mode < 3) {
-		s->ds = s->es = s->fs = s->gs = s->ss = data;
-		set_seg(&s->tr, 0, 0x67, 11, false, false, false);
-		s->tr.s = 0;
-		set_seg(&s->ldt, 0, 0xffff, 2, false, false, false);
-		s->ldt.s = 0;
-		s->idt.base = chance(r, 50) ? 0 : rval(r);
-		s->idt.limit = chance(r, 50) ? 0 : rn(r, 0x1000);
-		s->gdt.base = 0;
-		s->gdt.limit = 0;
 	}
 	/*
 	 * EFER.LME with paging and CR4.PAE off is a legal state, but QEMU

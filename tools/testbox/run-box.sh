@@ -71,7 +71,7 @@ done
 case $box in
 svm|arm64|riscv) : "${tmo:=600}" ;;
 dbg) : "${tmo:=1800}" ;;
-vmx) : "${tmo:=1800}" ;;
+vmx) : "${tmo:=2700}" ;;
 *) usage ;;
 esac
 case $job in check|demo|bench|shell) ;; *) usage ;; esac
