@@ -155,6 +155,9 @@ void rv_enter(struct rv_ctx *ctx);
 void rv_fp_save(struct rv_fp *fp);
 void rv_fp_load(const struct rv_fp *fp);
 
+/* rv_walk.c: a guest VA through the guest's vsatp; -EFAULT if unmapped */
+int rv_gva_to_gpa(struct hvmod_vcpu *vcpu, unsigned long gva, u64 *gpa);
+
 /* rv_timer.c */
 void rv_timer_init(struct rv_vcpu *v);
 void rv_timer_destroy(struct rv_vcpu *v);

@@ -40,8 +40,6 @@
 #define RV_SBI_LEGACY_PUTCHAR	0x1
 #define RV_SBI_LEGACY_GETCHAR	0x2
 #define RV_SBI_LEGACY_SHUTDOWN	0x8
-/* satp/vsatp MODE field (RV64) */
-#define RV_SATP_MODE_SHIFT	60
 /* SBI spec version reported: 1.0 */
 #define RV_SBI_SPEC	0x01000000UL
 /* SBI implementation id: none registered for hvmod */
@@ -320,8 +318,7 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 /*
  * The load or store that faulted: htinst when the hart reports it (a
  * transformed instruction: bit 0 set, bit 1 clear for a 16-bit original),
- * else read from guest memory at sepc while the guest runs without
- * VS-stage translation (vsatp Bare).
+ * else read from guest memory at sepc (rv_read_insn).
  */
 static int rv_read_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen);
 
@@ -337,25 +334,26 @@ static int rv_fetch_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
 	return rv_read_insn(vcpu, insn, ilen);
 }
 
-/* The instruction at the guest's pc, read while vsatp is Bare. */
+/*
+ * The instruction at the guest's pc, through its VS-stage page tables
+ * (each half on its own: a 32-bit instruction may cross a page).
+ */
 static int rv_read_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
 	u16 half[2];
+	u64 gpa;
 
-	if (v->csr.vsatp >> RV_SATP_MODE_SHIFT) {
-		hvmod_reject("trap at pc 0x%lx with VS-stage paging and no instruction reported: cannot decode",
-			     v->ctx.sepc);
-		return -EINVAL;
-	}
-	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc, &half[0], 2, false))
+	if (rv_gva_to_gpa(vcpu, v->ctx.sepc, &gpa) ||
+	    hvmod_guest_rw(vcpu->vm, gpa, &half[0], 2, false))
 		return -EFAULT;
 	if ((half[0] & 3) != 3) {
 		*insn = half[0];
 		*ilen = 2;
 		return 0;
 	}
-	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc + 2, &half[1], 2, false))
+	if (rv_gva_to_gpa(vcpu, v->ctx.sepc + 2, &gpa) ||
+	    hvmod_guest_rw(vcpu->vm, gpa, &half[1], 2, false))
 		return -EFAULT;
 	*insn = half[0] | (u32)half[1] << 16;
 	*ilen = 4;
