@@ -21,7 +21,8 @@
  *  - wfi with nothing that could wake it: KVM_EXIT_HLT, pc past it;
  *  - SBI set_timer: wfi sleeps in the kernel until the guest's time
  *    reaches compare, then the VS timer interrupt is pending and taken
- *    once the guest sets sstatus.SIE; the timer ONE_REG ids (frequency, time, compare, state).
+ *    once the guest sets sstatus.SIE; a guest spinning with SIE on takes
+ *    it too; the timer ONE_REG ids (frequency, time, compare, state).
  */
 #include <errno.h>
 #include <signal.h>
@@ -66,7 +67,8 @@
 extern const unsigned char guest_start[], guest_end[], g_spin[],
 	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_fp[], g_amo[],
 	g_amo_insn[], g_illegal[], g_illegal_insn[], g_virt[], g_virt_insn[],
-	g_misalign[], g_misalign_insn[], g_wfi[], g_wfi_insn[], g_timer[];
+	g_misalign[], g_misalign_insn[], g_wfi[], g_wfi_insn[], g_timer[],
+	g_timer_spin[];
 asm(".pushsection .rodata\n"
     ".option push\n"
     ".option norvc\n"
@@ -172,6 +174,20 @@ asm(".pushsection .rodata\n"
     "	sd	t2, 24(t0)\n"
     "	csrsi	sstatus, 2\n"
     "	j	.\n"
+    /* the same timer with SIE on while the guest spins: no trap of its own */
+    "g_timer_spin:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "	li	t0, 0x20\n"
+    "	csrs	sie, t0\n"
+    "	csrsi	sstatus, 2\n"
+    "	rdtime	a0\n"
+    "	add	a0, a0, a1\n"
+    "	li	a7, 0x54494D45\n"
+    "	li	a6, 0\n"
+    "	ecall\n"
+    "1:	addi	s1, s1, 1\n"
+    "	j	1b\n"
     "g_amo:\n"
     "	li	t0, 0x10000000\n"
     "	li	t1, 1\n"
@@ -595,11 +611,38 @@ out:
 	guest_free(&g);
 }
 
+/*
+ * The timer fires while the guest spins in VS-mode with interrupts on:
+ * the hrtimer brings it out (or any host interrupt does), the next entry
+ * raises the VS timer interrupt and the guest's handler takes it.
+ */
+static void test_timer_spin(int sys)
+{
+	uint64_t freq = 0, n = 0;
+	struct guest g;
+	double t0, dt;
+
+	if (!guest_new(sys, &g, G_ADDR(g_timer_spin), "timer spin"))
+		goto out;
+	hv_get_one_reg(g.vcpu, TIMER(frequency), &freq);
+	hv_set_one_reg64(g.vcpu, CORE(regs.a1), freq / 20);	/* 50 ms */
+	t0 = now();
+	expect_report(&g, "set_timer(now + 50 ms), spinning with SIE on",
+		      IRQ_S_TIMER_CAUSE, NULL, NULL);
+	dt = now() - t0;
+	hv_get_one_reg(g.vcpu, CORE(regs.s1), &n);
+	tap_result(dt >= 0.045 && dt < 10 && n > 0,
+		   "... after %.3f s, %llu loop iterations", dt,
+		   (unsigned long long)n);
+out:
+	guest_free(&g);
+}
+
 int main(void)
 {
 	int sys = hv_open_or_skip();
 
-	tap_plan(102);
+	tap_plan(109);
 	test_signal(sys);
 	test_ebreak(sys);
 	test_fetch_hole(sys);
@@ -608,6 +651,7 @@ int main(void)
 	test_delegated(sys);
 	test_wfi_hlt(sys);
 	test_timer(sys);
+	test_timer_spin(sys);
 	close(sys);
 	return tap_finish();
 }
