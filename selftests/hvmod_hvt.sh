@@ -8,10 +8,10 @@
 # guest's IDT / vectors, a write to host-read-only memory, block devices,
 # a 63-device manifest, hostile hypercalls, a tap network device).  TAP 13.
 #
-# x86_64 and aarch64 (the unikernels are built for the machine the script
-# runs on): the cases that differ (FPU, TLS, exceptions, bad hypercall
-# accesses) use each architecture's own; a case one of them has no
-# equivalent for is reported as a SKIP with the reason.
+# x86_64, aarch64 and riscv64 (the unikernels are built for the machine
+# the script runs on): the cases that differ (FPU, TLS, exceptions, bad
+# hypercall accesses) use each architecture's own; a case one of them has
+# no equivalent for is reported as a SKIP with the reason.
 #
 # Exit 0 if all cases pass, 1 if any fails, 4 (skip) if the device's
 # backend cannot run guests (hvctl info: no "run" feature).
@@ -114,9 +114,12 @@ img() {	# img FILE BYTES: a zero-filled image
 
 [ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
 case $ARCH in
-x86_64|aarch64) ;;
-*) skip_all "no hvt unikernels for $ARCH (x86_64 and aarch64 only)" ;;
+x86_64|aarch64|riscv64) ;;
+*) skip_all "no hvt unikernels for $ARCH (x86_64, aarch64 and riscv64 only)" ;;
 esac
+# aarch64 and riscv64: hypercalls are MMIO stores below guest RAM's limit
+MMIO_HC=
+[ "$ARCH" = x86_64 ] || MMIO_HC=1
 for u in hello quiet globals fpu tls time abort exitcode exception zeropage \
 	 xnow blk net mft63 hostile; do
 	[ -f "$UK/$u.hvt" ] || skip_all "$UK/$u.hvt missing (make -C selftests)"
@@ -255,6 +258,9 @@ hvt "globals" 0 "SUCCESS" "" "$UK/globals.hvt"
 if [ "$ARCH" = aarch64 ]; then
 	hvt "fpu (FP/SIMD v0-v31, FPCR, FPSR)" 0 "SUCCESS" "" "$UK/fpu.hvt"
 	hvt "tls (TPIDR_EL0)" 0 "SUCCESS" "" "$UK/tls.hvt"
+elif [ "$ARCH" = riscv64 ]; then
+	hvt "fpu (F/D f0-f31, fcsr)" 0 "SUCCESS" "" "$UK/fpu.hvt"
+	hvt "tls (tp)" 0 "SUCCESS" "" "$UK/tls.hvt"
 else
 	hvt "fpu" 0 "SUCCESS" "" "$UK/fpu.hvt"
 	hvt "tls" 0 "SUCCESS" "" "$UK/tls.hvt"
@@ -280,6 +286,23 @@ if [ "$ARCH" = aarch64 ]; then
 		"$UK/zeropage.hvt"
 	hvt "zeropage write: data abort, exit 255" 255 "far=0x0 elr=" "" \
 		"$UK/zeropage.hvt" write
+elif [ "$ARCH" = riscv64 ]; then
+	# x86's #GP (non-canonical address) -> a VA beyond Sv39 (a load page
+	# fault); no equivalent of #DE or of int $40 (ecall is an SBI call)
+	for e in "ud (illegal-instruction)" "bp (breakpoint)" \
+		 "va (load-page-fault) stval=0x1000000000000 sepc=" \
+		 "ro (store-page-fault) stval=0x10000 sepc="; do
+		hvt "exception ${e%% *}: guest stvec, exit 255" 255 "${e#* }" "" \
+			"$UK/exception.hvt" "${e%% *}"
+	done
+	skip "exception de: guest IDT, exit 255" \
+		"riscv64 has no divide-by-zero exception (DIV returns all ones)"
+	skip "exception svc: guest vectors, exit 255" \
+		"riscv64: ecall from the guest kernel is an SBI call to the hypervisor, no guest exception"
+	hvt "zeropage read: load page fault, exit 255" 255 \
+		"(load-page-fault) stval=0x0 sepc=" "" "$UK/zeropage.hvt"
+	hvt "zeropage write: store page fault, exit 255" 255 \
+		"(store-page-fault) stval=0x0 sepc=" "" "$UK/zeropage.hvt" write
 else
 	for e in "ud #UD" "de #DE" "bp #BP" "gp #GP" "int vector=40" "ro #PF"; do
 		set -- $e
@@ -307,7 +330,7 @@ cookie Invalid guest access: gpa=0x1fffff00, sz=512
 hc-zero Invalid guest hypercall: num=0
 hc-block Invalid guest hypercall: num=4
 hc-net Invalid guest hypercall: num=7"
-if [ "$ARCH" = aarch64 ]; then
+if [ -n "$MMIO_HC" ]; then
 	# hypercalls are 32-bit stores to 0x100000000 + (nr << 3)
 	hostile_cases="$hostile_cases
 mmio-byte Invalid guest mmio access: mmio=0x100000010, len=1, write
@@ -315,9 +338,17 @@ mmio-half Invalid guest mmio access: mmio=0x100000010, len=2, write
 mmio-dword Invalid guest mmio access: mmio=0x100000010, len=8, write
 mmio-read Invalid guest mmio access: mmio=0x100000010, len=4, read
 mmio-high Invalid guest mmio access: mmio=0x100000048, len=4, write
-ring-kick Invalid guest mmio access: mmio=0x100000100, len=4, write
+ring-kick Invalid guest mmio access: mmio=0x100000100, len=4, write"
+fi
+if [ "$ARCH" = aarch64 ]; then
+	hostile_cases="$hostile_cases
 mmio-pair KVM: ioctl (RUN) failed
 psci-off KVM: unhandled exit: exit_reason=0x18"
+elif [ "$ARCH" = riscv64 ]; then
+	hostile_cases="$hostile_cases
+mmio-amo KVM: internal error exit: suberror=0x1
+hlt KVM: unhandled exit: exit_reason=0x5
+sbi-off KVM: unhandled exit: exit_reason=0x18"
 else
 	hostile_cases="$hostile_cases
 port-byte Invalid guest port access: port=0x501
@@ -340,6 +371,11 @@ if [ "$ARCH" = aarch64 ]; then
 	skip "hostile: hlt" "aarch64: WFI completes in the kernel (as KVM), it is no exit"
 	skip "hostile: triple" \
 		"aarch64 has no triple fault: a guest without vectors loops in its own exceptions"
+elif [ "$ARCH" = riscv64 ]; then
+	skip "hostile: port-low" \
+		"riscv64: the MMIO gigapage begins at the first hypercall address (below it: RAM)"
+	skip "hostile: triple" \
+		"riscv64 has no triple fault: a guest without stvec loops in its own exceptions"
 fi
 
 # block devices
@@ -383,7 +419,7 @@ if [ ! -c /dev/net/tun ]; then
 	[ -c /dev/net/tun ] || mknod /dev/net/tun c 10 200 2>/dev/null
 fi
 grep -qw tun /proc/misc 2>/dev/null ||
-	net_skip="no tun driver in this kernel (CONFIG_TUN=m and tun.ko not in the box)"
+	net_skip="no tun driver in this kernel (CONFIG_TUN off, or =m and tun.ko not in the box)"
 for cmd in unshare tunctl ip ping; do
 	[ -n "$net_skip" ] || command -v $cmd >/dev/null 2>&1 || net_skip="$cmd missing"
 done
@@ -393,7 +429,7 @@ fi
 if [ -n "$net_skip" ]; then
 	skip "net: echo replies across a tap" "$net_skip"
 	skip "net: --net-mac reaches the guest" "$net_skip"
-	[ "$ARCH" != aarch64 ] ||
+	[ -z "$MMIO_HC" ] ||
 		skip "net: --mem=4096 + ring area over the MMIO block" "$net_skip"
 else
 	cat >"$T/net.sh" <<-'EOF'
@@ -424,7 +460,7 @@ else
 	[ -n "$WHY" ] || grep -q "10\.0\.0\.2 .*02:00:00:00:00:42" "$T/arp.log" ||
 		WHY="the host's ARP table never had 10.0.0.2 at 02:00:00:00:00:42"
 	report "net: --net-mac reaches the guest" "$WHY" "$OUT"
-	if [ "$ARCH" = aarch64 ]; then
+	if [ -n "$MMIO_HC" ]; then
 		# 4 GiB of RAM + the 2 MiB ring area would cover the hypercall
 		# MMIO block at 4 GiB: refused before any VM exists
 		OUT=$(unshare -n sh -c 'tunctl -t hvt1 >/dev/null &&

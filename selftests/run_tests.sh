@@ -32,9 +32,10 @@ TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
 # then the aarch64 hvt unikernels
 [ "$HVMOD_BOX" = arm64 ] &&
 	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime arm64/hvmod_arm64_abi arm64/hvmod_arm64_guest hvmod_hvt.sh hvmod_module.sh"
-# the riscv64 box: the generic tests, then the riscv register ABI and guests
+# the riscv64 box: the generic tests, the riscv register ABI and guests,
+# then the riscv64 hvt unikernels
 [ "$HVMOD_BOX" = riscv ] &&
-	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest riscv/hvmod_riscv_exits hvmod_module.sh"
+	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest riscv/hvmod_riscv_exits hvmod_hvt.sh hvmod_module.sh"
 [ $# -gt 0 ] && TESTS="$*"
 
 prefix() {

@@ -7,6 +7,8 @@
 
 #if defined(__x86_64__)
 #define FPU_NAME	"SSE/x87"
+#elif defined(__riscv)
+#define FPU_NAME	"F/D"
 #else
 #define FPU_NAME	"FP/SIMD"
 #endif

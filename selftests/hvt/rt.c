@@ -2,7 +2,7 @@
 /*
  * rt.c: the hvt test runtime (see rt.h), the architecture-neutral part:
  * the ABI1 note, hypercall wrappers, printf-lite, start-up.  CPU set-up
- * and traps: rt_x86.c, rt_a64.c.
+ * and traps: rt_x86.c, rt_a64.c, rt_rv.c.
  */
 #include "rt.h"
 

@@ -7,7 +7,7 @@
  * MFT_NET("b"));   (entry 0, the reserved one, is added).  The runtime
  * (start_ARCH.S, rt.c, rt_ARCH.c) sets up the guest's own exception
  * handling (x86_64: GDT/TSS/IDT with 48 vectors; aarch64: VBAR_EL1 and an
- * exception stack), parses --solo5:quiet, prints a banner, calls
+ * exception stack; riscv64: stvec and a trap stack in sscratch), parses --solo5:quiet, prints a banner, calls
  * test_main() and halts with its return value.  Exceptions are caught by
  * the guest itself: they print a "Solo5: trap" line and abort (exit 255).
  */
@@ -57,8 +57,8 @@ int test_main(const char *cmdline);
 
 /*
  * hypercalls; hvt_hc() is the raw one (rt_x86.c: OUTL to port 0x500 + nr,
- * rt_a64.c: a 32-bit store to 0x100000000 + (nr << 3)) with VALUE as the
- * argument's 32-bit GPA
+ * rt_a64.c, rt_rv.c: a 32-bit store to 0x100000000 + (nr << 3)) with
+ * VALUE as the argument's 32-bit GPA
  */
 void hvt_hc(unsigned int nr, uint32_t value);
 uint64_t hvt_walltime(void);
@@ -94,7 +94,7 @@ int strncmp(const char *a, const char *b, size_t n);
 const char *rt_word(const char *s, const char *word); /* after WORD or NULL */
 unsigned long rt_atoul(const char *s);
 
-/* the architecture's part of the runtime (rt_x86.c, rt_a64.c) */
+/* the architecture's part of the runtime (rt_x86.c, rt_a64.c, rt_rv.c) */
 void rt_arch_init(void);		/* exception vectors, TLS base 0 */
 void rt_arch_halted(void) __attribute__((noreturn));	/* after HALT */
 
@@ -102,8 +102,10 @@ void rt_arch_halted(void) __attribute__((noreturn));	/* after HALT */
 #include "rt_x86.h"
 #elif defined(__aarch64__)
 #include "rt_a64.h"
+#elif defined(__riscv) && __riscv_xlen == 64
+#include "rt_rv.h"
 #else
-#error "hvt test unikernels: x86_64 or aarch64 only"
+#error "hvt test unikernels: x86_64, aarch64 or riscv64 only"
 #endif
 
 #endif /* HVT_RT_H */

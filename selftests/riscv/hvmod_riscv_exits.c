@@ -10,9 +10,19 @@
  *    trap cause, a "hvmod: " log line), as is an MMIO access by an
  *    instruction that is no plain load or store (an AMO:
  *    KVM_EXIT_INTERNAL_ERROR, emulation);
- *  - the guest has no FP state: an FP instruction traps as illegal even
- *    after the guest turned its own vsstatus.FS on (KVM_EXIT_UNKNOWN,
- *    cause 2), and the host task's FP registers are untouched.
+ *  - illegal instructions (an FP instruction with the guest's own
+ *    vsstatus.FS Off) and misaligned AMOs are delegated to the guest's
+ *    handler; an instruction VS-mode may not run (csrr hstatus: a virtual
+ *    instruction trap) reaches it as an illegal instruction with stval
+ *    the instruction, as in KVM;
+ *  - the guest's FP state (f0-f31, fcsr) is its own: set and read with
+ *    KVM_SET/GET_ONE_REG (FP_D, FP_F), kept across exits while the VMM
+ *    task changes its own FP registers, which the guest never touches;
+ *  - wfi with nothing that could wake it: KVM_EXIT_HLT, pc past it;
+ *  - SBI set_timer: wfi sleeps in the kernel until the guest's time
+ *    reaches compare, then the VS timer interrupt is pending and taken
+ *    once the guest sets sstatus.SIE; a guest spinning with SIE on takes
+ *    it too; the timer ONE_REG ids (frequency, time, compare, state).
  */
 #include <errno.h>
 #include <signal.h>
@@ -36,10 +46,17 @@
 /* trap causes (the privileged spec) */
 #define EXC_ILLEGAL_INSN		2
 #define EXC_BREAKPOINT			3
+#define EXC_STORE_MISALIGNED		6
+#define IRQ_S_TIMER_CAUSE		((1ULL << 63) | 5)
 #define EXC_INST_GUEST_PAGE_FAULT	20
 
 #define CORE(r)		(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE | \
 			 KVM_REG_RISCV_CORE_REG(r))
+#define FPD(n)		(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_FP_D | (n))
+#define FPD_FCSR	(KVM_REG_RISCV | KVM_REG_SIZE_U32 | KVM_REG_RISCV_FP_D | 32)
+#define FPF(n)		(KVM_REG_RISCV | KVM_REG_SIZE_U32 | KVM_REG_RISCV_FP_F | (n))
+#define TIMER(r)	(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_TIMER | \
+			 KVM_REG_RISCV_TIMER_REG(r))
 
 /*
  * The guests, position independent, uncompressed, no linker relaxation
@@ -48,8 +65,10 @@
  * case starts at its own label.
  */
 extern const unsigned char guest_start[], guest_end[], g_spin[],
-	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_fp[], g_fp_insn[],
-	g_amo[], g_amo_insn[];
+	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_fp[], g_amo[],
+	g_amo_insn[], g_illegal[], g_illegal_insn[], g_virt[], g_virt_insn[],
+	g_misalign[], g_misalign_insn[], g_wfi[], g_wfi_insn[], g_timer[],
+	g_timer_spin[];
 asm(".pushsection .rodata\n"
     ".option push\n"
     ".option norvc\n"
@@ -76,13 +95,99 @@ asm(".pushsection .rodata\n"
     "g_fetch_hole:\n"
     "	li	t0, 0x40000000\n"
     "	jr	t0\n"
-    /* vsstatus.FS Dirty, then an FP instruction: hvmod keeps FS Off */
+    /*
+     * FP on (vsstatus.FS Initial): f0 = 2.0, f2 = f0 + f1 (f1 from the
+     * VMM), reported; after the exit f0 again (the guest's, whatever the
+     * VMM task did with its own), then fcsr (from the VMM).
+     */
     "g_fp:\n"
-    "	li	t0, 0x6000\n"
+    "	li	t0, 0x2000\n"
     "	csrs	sstatus, t0\n"
-    "g_fp_insn:\n"
-    "	fmv.d.x	f0, t0\n"
+    "	li	t1, 0x4000000000000000\n"
+    "	fmv.d.x	f0, t1\n"
+    "	fadd.d	f2, f0, f1\n"
+    "	fmv.x.d	t2, f2\n"
+    "	li	t0, 0x10000000\n"
+    "	sd	t2, 0(t0)\n"
+    "	fmv.x.d	t2, f0\n"
+    "	sd	t2, 8(t0)\n"
+    "	frcsr	t2\n"
+    "	sd	t2, 16(t0)\n"
     "	j	.\n"
+    /* the guest's trap handler: scause, sepc, stval by MMIO */
+    "report:\n"
+    "	csrr	a0, scause\n"
+    "	csrr	a1, sepc\n"
+    "	csrr	a2, stval\n"
+    "	li	t0, 0x10000000\n"
+    "	sd	a0, 0(t0)\n"
+    "	sd	a1, 8(t0)\n"
+    "	sd	a2, 16(t0)\n"
+    "	j	.\n"
+    /* vsstatus.FS Off (reset): an FP instruction is illegal */
+    "g_illegal:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "g_illegal_insn:\n"
+    "	fmv.d.x	f0, zero\n"
+    "	j	.\n"
+    /* hstatus (0x600) from VS-mode: a virtual instruction trap */
+    "g_virt:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "g_virt_insn:\n"
+    "	csrr	t1, 0x600\n"
+    "	j	.\n"
+    /* an AMO on a misaligned RAM address */
+    "g_misalign:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "	li	t1, 0x80100001\n"
+    "g_misalign_insn:\n"
+    "	amoadd.w zero, t0, (t1)\n"
+    "	j	.\n"
+    "g_wfi:\n"
+    "g_wfi_insn:\n"
+    "	wfi\n"
+    "	j	.\n"
+    /*
+     * set_timer(now + a1) (a1 from the VMM), sie.STIE on, sstatus.SIE
+     * off: wfi returns once the timer is pending; report sip and the
+     * time, then SIE on: the interrupt reaches report.
+     */
+    "g_timer:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "	li	t0, 0x20\n"
+    "	csrs	sie, t0\n"
+    "	rdtime	a0\n"
+    "	add	a0, a0, a1\n"
+    "	mv	s5, a0\n"
+    "	li	a7, 0x54494D45\n"
+    "	li	a6, 0\n"
+    "	ecall\n"
+    "	mv	s7, a0\n"
+    "	wfi\n"
+    "	rdtime	s6\n"
+    "	csrr	t2, sip\n"
+    "	li	t0, 0x10000000\n"
+    "	sd	t2, 24(t0)\n"
+    "	csrsi	sstatus, 2\n"
+    "	j	.\n"
+    /* the same timer with SIE on while the guest spins: no trap of its own */
+    "g_timer_spin:\n"
+    "	lla	t0, report\n"
+    "	csrw	stvec, t0\n"
+    "	li	t0, 0x20\n"
+    "	csrs	sie, t0\n"
+    "	csrsi	sstatus, 2\n"
+    "	rdtime	a0\n"
+    "	add	a0, a0, a1\n"
+    "	li	a7, 0x54494D45\n"
+    "	li	a6, 0\n"
+    "	ecall\n"
+    "1:	addi	s1, s1, 1\n"
+    "	j	1b\n"
     "g_amo:\n"
     "	li	t0, 0x10000000\n"
     "	li	t1, 1\n"
@@ -149,6 +254,7 @@ static const char *exit_name(unsigned int r)
 	switch (r) {
 	case KVM_EXIT_MMIO: return "MMIO";
 	case KVM_EXIT_INTR: return "INTR";
+	case KVM_EXIT_HLT: return "HLT";
 	case KVM_EXIT_SYSTEM_EVENT: return "SYSTEM_EVENT";
 	case KVM_EXIT_RISCV_SBI: return "RISCV_SBI";
 	case KVM_EXIT_UNKNOWN: return "UNKNOWN";
@@ -312,8 +418,8 @@ out:
 }
 
 /*
- * KVM_RUN as a raw system call with ft0 = 1.5 live around it: the guest's
- * fmv.d.x would write the hart's f0 (= ft0) if it could run.
+ * KVM_RUN as a raw system call with ft0 = *ft0 live around it: returns
+ * what ft0 holds afterwards in *ft0 (the guest uses its f0 = ft0).
  */
 static long run_keep_ft0(int fd, uint64_t *ft0)
 {
@@ -332,24 +438,202 @@ static long run_keep_ft0(int fd, uint64_t *ft0)
 	return a0;
 }
 
+/* One MMIO store by the guest at G_MMIO + off: its 8 bytes, or false. */
+static bool mmio_store(struct guest *g, uint64_t off, uint64_t *val)
+{
+	if (g->run->exit_reason != KVM_EXIT_MMIO || !g->run->mmio.is_write ||
+	    g->run->mmio.phys_addr != G_MMIO + off || g->run->mmio.len != 8) {
+		tap_diag("exit %s, addr 0x%llx, want a store at 0x%llx",
+			 exit_name(g->run->exit_reason),
+			 (unsigned long long)g->run->mmio.phys_addr,
+			 (unsigned long long)(G_MMIO + off));
+		return false;
+	}
+	memcpy(val, g->run->mmio.data, 8);
+	return true;
+}
+
 static void test_fp(int sys)
 {
-	const uint64_t one_and_half = 0x3ff8000000000000ULL;
-	uint64_t ft0 = one_and_half, pc = 0;
+	const uint64_t d1_5 = 0x3ff8000000000000ULL, d2 = 0x4000000000000000ULL,
+		       d3_5 = 0x400c000000000000ULL, d7 = 0x401c000000000000ULL;
+	uint64_t ft0 = d1_5, v = 0;
+	uint32_t w = 0;
 	struct guest g;
 	long r;
 
 	if (!guest_new(sys, &g, G_ADDR(g_fp), "fp"))
 		goto out;
+	hv_check(hv_set_one_reg64(g.vcpu, FPD(1), d1_5), 0, "SET_ONE_REG FP_D f1 = 1.5");
+	w = 0x20;	/* frm = RTZ (1) */
+	hv_check(hv_set_one_reg(g.vcpu, FPD_FCSR, &w), 0, "SET_ONE_REG FP_D fcsr (32-bit) = 0x20");
+	hv_check(hv_set_one_reg64(g.vcpu, KVM_REG_RISCV | KVM_REG_SIZE_U64 |
+				  KVM_REG_RISCV_FP_D | 32, 0), EINVAL,
+		 "FP_D fcsr as a 64-bit id -> EINVAL");
+	hv_check(hv_get_one_reg(g.vcpu, FPD(33), &v), EINVAL, "FP_D index 33 -> EINVAL");
+	hv_check(hv_get_one_reg(g.vcpu, FPF(1), &w), 0, "GET_ONE_REG FP_F f1 (32-bit)");
+	hv_expect_eq(w, (uint32_t)d1_5, "FP_F f1 is the low half of FP_D f1");
+
 	r = run_keep_ft0(g.vcpu, &ft0);
-	tap_result(r == 0 && g.run->exit_reason == KVM_EXIT_UNKNOWN &&
-		   g.run->hw.hardware_exit_reason == EXC_ILLEGAL_INSN,
-		   "fmv.d.x with the guest's vsstatus.FS on: KVM_EXIT_UNKNOWN, cause 2 (ret %ld, exit %s)",
-		   r, exit_name(g.run->exit_reason));
-	tap_result(ft0 == one_and_half, "the VMM's ft0 is untouched (0x%llx)",
+	tap_result(r == 0 && mmio_store(&g, 0, &v) && v == d3_5,
+		   "guest f2 = f0 (2.0) + f1 (1.5 from ONE_REG) = 3.5 (0x%llx)",
+		   (unsigned long long)v);
+	tap_result(ft0 == d1_5, "the VMM's ft0 (1.5) is untouched by the guest's f0 = 2.0 (0x%llx)",
 		   (unsigned long long)ft0);
+	v = 0;
+	hv_get_one_reg(g.vcpu, FPD(2), &v);
+	hv_expect_eq(v, d3_5, "GET_ONE_REG FP_D f2 = 3.5 after the exit");
+
+	ft0 = d7;
+	r = run_keep_ft0(g.vcpu, &ft0);
+	tap_result(r == 0 && mmio_store(&g, 8, &v) && v == d2,
+		   "the guest's f0 is still 2.0 after a KVM_RUN with the VMM's ft0 = 7.0 (0x%llx)",
+		   (unsigned long long)v);
+	tap_result(ft0 == d7, "the VMM's ft0 (7.0) is untouched (0x%llx)",
+		   (unsigned long long)ft0);
+	tap_result(run_until(&g, KVM_EXIT_MMIO) && mmio_store(&g, 16, &v) && v == 0x20,
+		   "the guest reads fcsr 0x20 as set by ONE_REG (0x%llx)",
+		   (unsigned long long)v);
+out:
+	guest_free(&g);
+}
+
+/*
+ * A guest trap that its own handler (report) sees: scause, sepc, stval
+ * from three MMIO stores.
+ */
+static void expect_report(struct guest *g, const char *what, uint64_t cause,
+			  const uint64_t *sepc, const uint64_t *stval)
+{
+	uint64_t v[3] = { 0, 0, 0 };
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < 3 && ok; i++)
+		ok = run_until(g, KVM_EXIT_MMIO) && mmio_store(g, 8 * i, &v[i]);
+	tap_result(ok && v[0] == cause,
+		   "%s: the guest's handler sees scause %llu (got %llu)", what,
+		   (unsigned long long)cause, (unsigned long long)v[0]);
+	if (sepc)
+		tap_result(ok && v[1] == *sepc, "%s: ... sepc 0x%llx (got 0x%llx)",
+			   what, (unsigned long long)*sepc,
+			   (unsigned long long)v[1]);
+	if (stval)
+		tap_result(ok && v[2] == *stval, "%s: ... stval 0x%llx (got 0x%llx)",
+			   what, (unsigned long long)*stval,
+			   (unsigned long long)v[2]);
+}
+
+static void test_delegated(int sys)
+{
+	const uint64_t csrr_hstatus = 0x60002373;	/* csrr t1, 0x600 */
+	const uint64_t misaligned = 0x80100001;
+	struct guest g;
+
+	if (guest_new(sys, &g, G_ADDR(g_illegal), "illegal"))
+		expect_report(&g, "FP instruction with vsstatus.FS Off",
+			      EXC_ILLEGAL_INSN, &(uint64_t){ G_ADDR(g_illegal_insn) }, NULL);
+	guest_free(&g);
+	if (guest_new(sys, &g, G_ADDR(g_virt), "virtual"))
+		expect_report(&g, "csrr hstatus in VS-mode", EXC_ILLEGAL_INSN,
+			      &(uint64_t){ G_ADDR(g_virt_insn) }, &csrr_hstatus);
+	guest_free(&g);
+	if (guest_new(sys, &g, G_ADDR(g_misalign), "misaligned"))
+		expect_report(&g, "amoadd.w at 0x80100001", EXC_STORE_MISALIGNED,
+			      &(uint64_t){ G_ADDR(g_misalign_insn) }, &misaligned);
+	guest_free(&g);
+}
+
+static void test_wfi_hlt(int sys)
+{
+	struct guest g;
+	uint64_t pc = 0;
+
+	if (!guest_new(sys, &g, G_ADDR(g_wfi), "wfi"))
+		goto out;
+	tap_result(run_until(&g, KVM_EXIT_HLT),
+		   "wfi, no timer armed, nothing pending: KVM_EXIT_HLT");
 	hv_get_one_reg(g.vcpu, CORE(regs.pc), &pc);
-	hv_expect_eq(pc, G_ADDR(g_fp_insn), "pc stays at the FP instruction");
+	hv_expect_eq(pc, G_ADDR(g_wfi_insn) + 4, "pc is past the wfi");
+out:
+	guest_free(&g);
+}
+
+static void test_timer(int sys)
+{
+	uint64_t freq = 0, t1 = 0, t2 = 0, v = 0, cmp = 0, woke = 0, delay;
+	struct guest g;
+	double t0, dt;
+
+	if (!guest_new(sys, &g, G_ADDR(g_timer), "timer"))
+		goto out;
+	hv_check(hv_get_one_reg(g.vcpu, TIMER(frequency), &freq), 0,
+		 "GET_ONE_REG timer frequency");
+	tap_result(freq >= 1000000, "timer frequency %llu Hz", (unsigned long long)freq);
+	hv_check(hv_set_one_reg64(g.vcpu, TIMER(frequency), freq + 1), EINVAL,
+		 "SET_ONE_REG timer frequency + 1 -> EINVAL");
+	hv_check(hv_set_one_reg64(g.vcpu, TIMER(state), 2), EINVAL,
+		 "SET_ONE_REG timer state 2 -> EINVAL");
+	hv_get_one_reg(g.vcpu, TIMER(time), &t1);
+	hv_get_one_reg(g.vcpu, TIMER(time), &t2);
+	tap_result(t2 >= t1 && t1 < 60 * freq,
+		   "guest time starts near 0 and runs: %llu, %llu",
+		   (unsigned long long)t1, (unsigned long long)t2);
+	hv_check(hv_set_one_reg64(g.vcpu, TIMER(time), 1ULL << 40), 0,
+		 "SET_ONE_REG timer time = 2^40");
+	hv_get_one_reg(g.vcpu, TIMER(time), &t1);
+	tap_result(t1 >= (1ULL << 40) && t1 < (1ULL << 40) + freq,
+		   "timer time reads back 2^40 + %llu", (unsigned long long)(t1 - (1ULL << 40)));
+	hv_get_one_reg(g.vcpu, TIMER(state), &v);
+	hv_expect_eq(v, KVM_RISCV_TIMER_STATE_OFF, "timer state OFF before set_timer");
+
+	delay = freq / 20;	/* 50 ms */
+	hv_set_one_reg64(g.vcpu, CORE(regs.a1), delay);
+	t0 = now();
+	/* QEMU 7.2 shows VS-mode sip as 0 here: its value is only logged */
+	tap_result(run_until(&g, KVM_EXIT_MMIO) && mmio_store(&g, 24, &v),
+		   "set_timer(now + 50 ms), wfi: the guest runs on after it (sip 0x%llx)",
+		   (unsigned long long)v);
+	dt = now() - t0;
+	tap_result(dt >= 0.045 && dt < 10, "... after %.3f s in KVM_RUN", dt);
+	hv_get_one_reg(g.vcpu, CORE(regs.s5), &cmp);
+	hv_get_one_reg(g.vcpu, CORE(regs.s6), &woke);
+	tap_result(woke >= cmp, "the guest's time after wfi %llu >= compare %llu",
+		   (unsigned long long)woke, (unsigned long long)cmp);
+	hv_get_one_reg(g.vcpu, CORE(regs.s7), &v);
+	hv_expect_eq(v, 0, "SBI set_timer returned success");
+	hv_get_one_reg(g.vcpu, TIMER(compare), &v);
+	hv_expect_eq(v, cmp, "GET_ONE_REG timer compare = the guest's set_timer value");
+	hv_get_one_reg(g.vcpu, TIMER(state), &v);
+	hv_expect_eq(v, KVM_RISCV_TIMER_STATE_OFF, "timer state OFF once it fired");
+	expect_report(&g, "sstatus.SIE on", IRQ_S_TIMER_CAUSE, NULL, NULL);
+out:
+	guest_free(&g);
+}
+
+/*
+ * The timer fires while the guest spins in VS-mode with interrupts on:
+ * the hrtimer brings it out (or any host interrupt does), the next entry
+ * raises the VS timer interrupt and the guest's handler takes it.
+ */
+static void test_timer_spin(int sys)
+{
+	uint64_t freq = 0, n = 0;
+	struct guest g;
+	double t0, dt;
+
+	if (!guest_new(sys, &g, G_ADDR(g_timer_spin), "timer spin"))
+		goto out;
+	hv_get_one_reg(g.vcpu, TIMER(frequency), &freq);
+	hv_set_one_reg64(g.vcpu, CORE(regs.a1), freq / 20);	/* 50 ms */
+	t0 = now();
+	expect_report(&g, "set_timer(now + 50 ms), spinning with SIE on",
+		      IRQ_S_TIMER_CAUSE, NULL, NULL);
+	dt = now() - t0;
+	hv_get_one_reg(g.vcpu, CORE(regs.s1), &n);
+	tap_result(dt >= 0.045 && dt < 10 && n > 0,
+		   "... after %.3f s, %llu loop iterations", dt,
+		   (unsigned long long)n);
 out:
 	guest_free(&g);
 }
@@ -358,12 +642,16 @@ int main(void)
 {
 	int sys = hv_open_or_skip();
 
-	tap_plan(43);
+	tap_plan(109);
 	test_signal(sys);
 	test_ebreak(sys);
 	test_fetch_hole(sys);
 	test_fp(sys);
 	test_amo(sys);
+	test_delegated(sys);
+	test_wfi_hlt(sys);
+	test_timer(sys);
+	test_timer_spin(sys);
 	close(sys);
 	return tap_finish();
 }

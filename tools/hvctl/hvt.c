@@ -14,7 +14,7 @@
  *      the guest halts: its halt status is hvctl's exit code.
  *
  * The architecture's part (page tables, vCPU state, its hypercall exit)
- * is hvt_arch: hvt_x86.c or hvt_a64.c, whichever this build has.
+ * is hvt_arch: hvt_x86.c, hvt_a64.c or hvt_rv.c, whichever this build has.
  */
 #define _GNU_SOURCE
 #include <err.h>

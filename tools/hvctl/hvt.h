@@ -17,7 +17,7 @@
 /* Guest memory sizes (both architectures) */
 #define HVT_PAGE_2M		0x200000ull
 #define HVT_MEM_DEFAULT		(512ull << 20)
-#define HVT_MEM_MAX		(4096ull << 20)	/* x86: 4 PDs; aarch64: below MMIO */
+#define HVT_MEM_MAX		(4096ull << 20)	/* x86: 4 PDs; aarch64, riscv64: below MMIO */
 #define HVT_RING_AREA		HVT_PAGE_2M	/* appended when a NET is attached */
 
 /* The unikernel file, open and with validated headers (hvt_elf.c). */
@@ -74,10 +74,10 @@ void hvt_elf_close(struct hvt_elf *elf);
 
 /*
  * The per-architecture part of the tender, one per build (hvt_x86.c,
- * hvt_a64.c); everything else is shared.
+ * hvt_a64.c, hvt_rv.c); everything else is shared.
  */
 struct hvt_arch {
-	const char *name;	/* in messages: "x86_64", "aarch64" */
+	const char *name;	/* in messages: "x86_64", "aarch64", "riscv64" */
 	uint16_t machine;	/* the ELF e_machine it runs */
 	const char *pc_name;	/* "rip", "pc" */
 	uint64_t ram_limit;	/* guest RAM (with the ring area) ends below */
@@ -101,6 +101,8 @@ void *hvt_checked_gpa(struct hvt *h, uint64_t gpa, uint64_t size);
 void hvt_hypercall_setup_core(struct hvt *h);
 /* hypercall NR with argument GPA: 1 if it was HALT (*status set), else 0 */
 int hvt_hypercall(struct hvt *h, unsigned int nr, uint64_t gpa, int *status);
+/* aarch64, riscv64: the MMIO hypercall exit (a struct hvt_arch handle_exit) */
+int hvt_mmio_hypercall(struct hvt *h, int *status);
 
 /* hvt_block.c and hvt_net.c: 0 if ARG was theirs, -1 if not (or invalid) */
 int hvt_block_cmdarg(struct hvt *h, const char *arg);

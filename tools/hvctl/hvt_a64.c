@@ -94,27 +94,6 @@ static void setup_pagetables(struct hvt *h)
 		pmd[pa >> 21] = pa | NORMAL_RW | DESC_BLOCK;
 }
 
-static void set_reg(struct hvt *h, uint64_t id, uint64_t val, const char *name)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
-
-	if (ioctl(h->vm.vcpufd, KVM_SET_ONE_REG, &reg) < 0)
-		err(1, "KVM: ioctl (SET_ONE_REG %s) failed", name);
-}
-
-static uint64_t get_reg(struct hvt *h, uint64_t id, const char *name,
-			const char *why)
-{
-	struct kvm_one_reg reg;
-	uint64_t val;
-
-	reg.id = id;
-	reg.addr = (uintptr_t)&val;
-	if (ioctl(h->vm.vcpufd, KVM_GET_ONE_REG, &reg) < 0)
-		err(1, "KVM: ioctl (GET_ONE_REG %s) failed after %s", name, why);
-	return val;
-}
-
 /* The counter frequency the guest sees: the host's CNTFRQ_EL0. */
 static uint64_t counter_freq(void)
 {
@@ -137,45 +116,23 @@ static void vcpu_init(struct hvt *h)
 	if (ioctl(h->vm.vcpufd, KVM_ARM_VCPU_INIT, &init) < 0)
 		err(1, "KVM: ioctl (KVM_ARM_VCPU_INIT) failed");
 
-	set_reg(h, REG_PSTATE, PSTATE_INIT, "PSTATE");
-	set_reg(h, REG_CPACR, CPACR_FPEN, "CPACR_EL1");
-	set_reg(h, REG_MAIR, MAIR_INIT, "MAIR_EL1");
-	set_reg(h, REG_TCR, TCR_INIT, "TCR_EL1");
-	set_reg(h, REG_TTBR0, PGD_BASE, "TTBR0_EL1");
-	set_reg(h, REG_SCTLR, SCTLR_INIT, "SCTLR_EL1");
+	vm_set_one_reg(&h->vm, REG_PSTATE, PSTATE_INIT, "PSTATE");
+	vm_set_one_reg(&h->vm, REG_CPACR, CPACR_FPEN, "CPACR_EL1");
+	vm_set_one_reg(&h->vm, REG_MAIR, MAIR_INIT, "MAIR_EL1");
+	vm_set_one_reg(&h->vm, REG_TCR, TCR_INIT, "TCR_EL1");
+	vm_set_one_reg(&h->vm, REG_TTBR0, PGD_BASE, "TTBR0_EL1");
+	vm_set_one_reg(&h->vm, REG_SCTLR, SCTLR_INIT, "SCTLR_EL1");
 	/* AAPCS64: SP 16-byte aligned; x0 = boot info */
-	set_reg(h, REG_SP_EL1, h->mem_size - 16, "SP_EL1");
-	set_reg(h, REG_X0, HVT_BOOT_INFO_BASE, "X0");
-	set_reg(h, REG_PC, h->entry, "PC");
+	vm_set_one_reg(&h->vm, REG_SP_EL1, h->mem_size - 16, "SP_EL1");
+	vm_set_one_reg(&h->vm, REG_X0, HVT_BOOT_INFO_BASE, "X0");
+	vm_set_one_reg(&h->vm, REG_PC, h->entry, "PC");
 
 	h->cpu_cycle_freq = counter_freq();
 }
 
 static uint64_t guest_pc(struct hvt *h, const char *why)
 {
-	return get_reg(h, REG_PC, "PC", why);
-}
-
-/* A store to a hypercall address: 1 if the guest halted, else 0. */
-static int handle_mmio(struct hvt *h, int *status)
-{
-	struct kvm_run *run = h->vm.run;
-	unsigned long long addr = run->mmio.phys_addr;
-	uint32_t data;
-
-	if (!run->mmio.is_write || run->mmio.len != 4 ||
-	    addr < HVT_MMIO_BASE || addr >= HVT_MMIO_ADDR(HVT_HC_MAX))
-		errx(1, "Invalid guest mmio access: mmio=0x%llx, len=%u, %s",
-		     addr, run->mmio.len, run->mmio.is_write ? "write" : "read");
-	memcpy(&data, run->mmio.data, sizeof(data));
-	return hvt_hypercall(h, (addr - HVT_MMIO_BASE) >> 3, data, status);
-}
-
-static int handle_exit(struct hvt *h, int *status)
-{
-	if (h->vm.run->exit_reason != KVM_EXIT_MMIO)
-		return -1;
-	return handle_mmio(h, status);
+	return vm_get_one_reg(&h->vm, REG_PC, "PC", why);
 }
 
 const struct hvt_arch hvt_arch = {
@@ -185,6 +142,6 @@ const struct hvt_arch hvt_arch = {
 	.ram_limit = HVT_MMIO_BASE,
 	.setup_pagetables = setup_pagetables,
 	.vcpu_init = vcpu_init,
-	.handle_exit = handle_exit,
+	.handle_exit = hvt_mmio_hypercall,
 	.guest_pc = guest_pc,
 };

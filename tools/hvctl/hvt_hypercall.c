@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hvt_hypercall.c: guest pointer validation and the core hypercalls that
- * exist for every unikernel (walltime, puts, poll, halt).  The block and
- * net hypercalls live in hvt_block.c and hvt_net.c.
+ * exist for every unikernel (walltime, puts, poll, halt), and the MMIO
+ * hypercall exit of aarch64 and riscv64.  The block and net hypercalls
+ * live in hvt_block.c and hvt_net.c.
  *
  * Every guest pointer goes through hvt_checked_gpa() before the host
  * touches the memory behind it: nothing outside guest RAM (and nothing in
@@ -10,6 +11,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "hvt.h"
@@ -97,4 +99,25 @@ int hvt_hypercall(struct hvt *h, unsigned int nr, uint64_t gpa, int *status)
 		errx(1, "Invalid guest hypercall: num=%u", nr);
 	h->hypercall[nr](h, gpa);
 	return 0;
+}
+
+/*
+ * aarch64 and riscv64: a 32-bit store of the argument's GPA to
+ * HVT_MMIO_ADDR(nr) is a KVM_EXIT_MMIO.  1 if the guest halted, 0 to
+ * resume, -1 if the exit is no MMIO; any other access ends hvctl.
+ */
+int hvt_mmio_hypercall(struct hvt *h, int *status)
+{
+	struct kvm_run *run = h->vm.run;
+	unsigned long long addr = run->mmio.phys_addr;
+	uint32_t data;
+
+	if (run->exit_reason != KVM_EXIT_MMIO)
+		return -1;
+	if (!run->mmio.is_write || run->mmio.len != 4 ||
+	    addr < HVT_MMIO_BASE || addr >= HVT_MMIO_ADDR(HVT_HC_MAX))
+		errx(1, "Invalid guest mmio access: mmio=0x%llx, len=%u, %s",
+		     addr, run->mmio.len, run->mmio.is_write ? "write" : "read");
+	memcpy(&data, run->mmio.data, sizeof(data));
+	return hvt_hypercall(h, (addr - HVT_MMIO_BASE) >> 3, data, status);
 }

@@ -107,7 +107,7 @@ int hvctl_run(int argc, char **argv)
 #ifdef HVCTL_HVT
 		return hvt_main(n, rest, device);
 #else
-		return mode_missing(mode, rest, "x86_64 and aarch64 hosts only");
+		return mode_missing(mode, rest, "x86_64, aarch64 and riscv64 hosts only");
 #endif
 	}
 	if (!strcmp(mode, "type1")) {

@@ -111,6 +111,28 @@ void *vm_run_data(struct vm *vm, uint64_t offset, size_t size)
 	return (char *)vm->run + offset;
 }
 
+void vm_set_one_reg(struct vm *vm, uint64_t id, uint64_t val,
+		    const char *name)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	if (ioctl(vm->vcpufd, KVM_SET_ONE_REG, &reg) < 0)
+		err(1, "KVM: ioctl (SET_ONE_REG %s) failed", name);
+}
+
+uint64_t vm_get_one_reg(struct vm *vm, uint64_t id, const char *name,
+			const char *why)
+{
+	struct kvm_one_reg reg;
+	uint64_t val;
+
+	reg.id = id;
+	reg.addr = (uintptr_t)&val;
+	if (ioctl(vm->vcpufd, KVM_GET_ONE_REG, &reg) < 0)
+		err(1, "KVM: ioctl (GET_ONE_REG %s) failed after %s", name, why);
+	return val;
+}
+
 void vm_close(struct vm *vm)
 {
 	if (vm->run)

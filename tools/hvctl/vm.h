@@ -32,6 +32,14 @@ void vm_set_ram(struct vm *vm, uint32_t slot, uint64_t gpa, void *host,
 		uint64_t size);
 /* KVM_CREATE_VCPU and mmap of its struct kvm_run. */
 void vm_create_vcpu(struct vm *vm, unsigned long id);
+/*
+ * KVM_SET/GET_ONE_REG of the vCPU; failure ends hvctl with a message
+ * naming the register (NAME) and, for a read, what it was for (WHY).
+ */
+void vm_set_one_reg(struct vm *vm, uint64_t id, uint64_t val,
+		    const char *name);
+uint64_t vm_get_one_reg(struct vm *vm, uint64_t id, const char *name,
+			const char *why);
 /* Pointer to SIZE bytes at OFFSET of the kvm_run area, NULL if outside. */
 void *vm_run_data(struct vm *vm, uint64_t offset, size_t size);
 /* Close everything that is open (safe to call more than once). */

@@ -6,10 +6,13 @@
 #
 #   $BUILD/riscv/src/          copy of Kbuild, VERSION, module/, include/
 #   $BUILD/riscv/hvmod.ko      built there against the box kernel's tree
-#   $BUILD/riscv/selftests/    copy of selftests/ with the generic tests
-#                              built static by riscv64-linux-gnu-gcc
+#   $BUILD/riscv/selftests/    copy of selftests/ with the generic tests,
+#                              selftests/riscv/ and the riscv64 hvt
+#                              unikernels (selftests/hvt/) built by
+#                              riscv64-linux-gnu-gcc
+#   $BUILD/riscv/hvctl         static hvctl (NO_KMOD=1; run --mode hvt)
 #
-#   build-riscv.sh [module|selftests|all]      (default all)
+#   build-riscv.sh [module|selftests|hvctl|all]      (default all)
 #
 # Needs setup-riscv.sh to have run (make setup BOXES=riscv).  Incremental:
 # sources are copied with their timestamps, only when newer.
@@ -75,13 +78,28 @@ build_selftests()
 			"$t" "$st/selftests/lib/hvmod_util.c" ||
 			die "$(basename "$t") build failed"
 	done
+	# hvmod_hvt.sh's unikernels and elfmut, for riscv64
+	make -s -C "$st/selftests/hvt" CC="${CROSS}gcc" >/dev/null ||
+		die "selftests/hvt build failed"
 	chmod +x "$st/selftests"/*.sh
 	echo "build-riscv: $st/selftests"
+}
+
+# hvctl, static, without libkmod (hvctl info then reports the module
+# state as unavailable); its Makefile adds the riscv64 hvt tender
+build_hvctl()
+{
+	copy_tree "$OUT/src" VERSION include tools/hvctl
+	make -s -C "$OUT/src/tools/hvctl" TOP="$OUT/src" CC="${CROSS}gcc" \
+		NO_KMOD=1 LDFLAGS=-static || die "hvctl build failed"
+	cp -p "$OUT/src/tools/hvctl/hvctl" "$OUT/hvctl"
+	echo "build-riscv: $OUT/hvctl"
 }
 
 case $what in
 module) build_module ;;
 selftests) build_selftests ;;
-all) build_module; build_selftests ;;
-*) die "usage: $0 [module|selftests|all]" ;;
+hvctl) build_hvctl ;;
+all) build_module; build_selftests; build_hvctl ;;
+*) die "usage: $0 [module|selftests|hvctl|all]" ;;
 esac

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <asm/csr.h>
 #include <asm/hwcap.h>
+#include <asm/timex.h>
 #include "rv.h"
 
 unsigned long rv_hgatp_mode;
@@ -27,13 +28,17 @@ static DEFINE_IDA(rv_vmids);
 
 /*
  * Exceptions a guest handles itself (VS-mode): the ones its own kernel
- * takes from its own user space or its own page tables.  Everything else
- * (ecall from VS-mode, guest page faults, virtual instructions, illegal
- * instructions, access faults) traps to hvmod.
+ * takes from its own user space or its own page tables, and, as KVM does,
+ * illegal instructions and misaligned accesses (the guest's FP state is
+ * switched, so an FP instruction is illegal only by the guest's own
+ * vsstatus.FS).  Everything else (ecall from VS-mode, guest page faults,
+ * virtual instructions, access faults) traps to hvmod.
  */
-#define RV_HEDELEG	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_BREAKPOINT) | \
-			 BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) |	  \
-			 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
+#define RV_HEDELEG	(BIT(EXC_INST_MISALIGNED) | BIT(EXC_INST_ILLEGAL) | \
+			 BIT(EXC_BREAKPOINT) | BIT(RV_EXC_LOAD_MISALIGNED) | \
+			 BIT(RV_EXC_STORE_MISALIGNED) | BIT(EXC_SYSCALL) |	 \
+			 BIT(EXC_INST_PAGE_FAULT) | BIT(EXC_LOAD_PAGE_FAULT) | \
+			 BIT(EXC_STORE_PAGE_FAULT))
 /* VS-level interrupts go to the guest */
 #define RV_HIDELEG	(BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
 /* the guest reads cycle, time and instret */
@@ -198,6 +203,8 @@ static int rv_vm_init(struct hvmod_vm *vm)
 		}
 	}
 	rvm->vmid = id;
+	/* as KVM: the guest's time starts at 0 when the VM is created */
+	rvm->time_delta = -get_cycles64();
 	rvm->hgatp = (rv_hgatp_mode << HGATP_MODE_SHIFT) |
 		     (((unsigned long)id << HGATP_VMID_SHIFT) & HGATP_VMID_MASK) |
 		     ((vm->s2.root_pa >> HGATP_PAGE_SHIFT) & HGATP_PPN);
@@ -242,6 +249,8 @@ struct hvmod_backend hvmod_riscv_backend = {
 	.vcpu_init = rv_vcpu_init,
 	.vcpu_destroy = rv_vcpu_destroy,
 	.vcpu_run = rv_vcpu_run,
+	.vcpu_load = rv_vcpu_load,
+	.vcpu_put = rv_vcpu_put,
 	.vcpu_ioctl = rv_vcpu_ioctl,
 	.check_extension = rv_check_extension,
 	.s2 = &rv_s2_format,

@@ -30,9 +30,15 @@
 #define RV_CTX_HOST_SSCRATCH	(58 * 8)
 #define RV_CTX_SIZE		(59 * 8)
 
+/* struct rv_fp offsets, shared with rv_fp.S */
+#define RV_FP_F(n)		(8 * (n))
+#define RV_FP_FCSR		(32 * 8)
+
 #ifndef __ASSEMBLY__
 
+#include <linux/hrtimer.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <asm/csr.h>
 #include "hvmod.h"
 
@@ -72,9 +78,34 @@ static inline void rv_hfence_gvma_vmid(unsigned long vmid)
 		     : : "r" (vmid) : "memory");
 }
 
+/* Exception causes <asm/csr.h> (6.1) has no names for */
+#define RV_EXC_LOAD_MISALIGNED	4
+#define RV_EXC_STORE_MISALIGNED	6
+
 struct rv_vm {
 	unsigned long vmid;
 	unsigned long hgatp;		/* mode | VMID | root PPN */
+	/* htimedelta: the guest's time CSR is the host's plus this (KVM: per VM) */
+	u64 time_delta;
+};
+
+/* f0-f31 and fcsr (the D extension's layout), see rv_fp.S */
+struct rv_fp {
+	u64 f[32];
+	u64 fcsr;
+};
+
+/*
+ * The guest's SBI timer (no Sstc used): the compare value in guest time,
+ * an hrtimer that kicks the vCPU task when it is due (the VS timer
+ * interrupt is then raised in hvip on the next entry) and wakes a WFI.
+ */
+struct rv_timer {
+	u64 compare;
+	bool armed;			/* compare set, interrupt not raised yet */
+	struct hrtimer hrt;
+	struct task_struct *task;	/* the task in KVM_RUN, NULL outside */
+	wait_queue_head_t wq;		/* a WFI sleeps here */
 };
 
 /* The guest's VS-level CSRs (KVM_REG_RISCV_CSR order is different). */
@@ -97,6 +128,9 @@ struct rv_vcpu {
 	bool vu;			/* guest runs in VU-mode (mode U) */
 	struct rv_mmio mmio;
 	bool sbi_pending;		/* KVM_EXIT_RISCV_SBI: a0/a1 on resume */
+	struct rv_fp fp;		/* the guest's FP registers */
+	struct rv_fp host_fp;		/* the host's, during one entry */
+	struct rv_timer timer;
 	s64 tlb_gen;			/* vm->tlb_gen last flushed for */
 	int last_cpu;
 	struct hvmod_vcpu *vcpu;
@@ -117,10 +151,29 @@ extern const struct hvmod_s2_format rv_s2_format;
 /* rv_entry.S */
 void rv_enter(struct rv_ctx *ctx);
 
+/* rv_fp.S: sstatus.FS must be on */
+void rv_fp_save(struct rv_fp *fp);
+void rv_fp_load(const struct rv_fp *fp);
+
+/* rv_walk.c: a guest VA through the guest's vsatp; -EFAULT if unmapped */
+int rv_gva_to_gpa(struct hvmod_vcpu *vcpu, unsigned long gva, u64 *gpa);
+
+/* rv_timer.c */
+void rv_timer_init(struct rv_vcpu *v);
+void rv_timer_destroy(struct rv_vcpu *v);
+u64 rv_guest_time(struct hvmod_vm *vm);
+void rv_timer_set(struct rv_vcpu *v, u64 compare);
+bool rv_timer_due(struct rv_vcpu *v);
+int rv_timer_wfi(struct hvmod_vcpu *vcpu);
+int rv_timer_one_reg(struct hvmod_vcpu *vcpu, u64 idx, u64 __user *uaddr,
+		     bool set);
+
 /* rv_vcpu.c */
 int rv_vcpu_init(struct hvmod_vcpu *vcpu);
 void rv_vcpu_destroy(struct hvmod_vcpu *vcpu);
 int rv_vcpu_run(struct hvmod_vcpu *vcpu);
+void rv_vcpu_load(struct hvmod_vcpu *vcpu);
+void rv_vcpu_put(struct hvmod_vcpu *vcpu);
 long rv_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 		   unsigned long arg);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * riscv64 vCPUs: reset state, the KVM riscv register ABI (KVM_GET/
- * SET_ONE_REG: config, core and CSR registers; KVM_GET_REG_LIST), one
- * guest entry and the
- * exit decode (SBI calls, G-stage faults, MMIO).
+ * SET_ONE_REG: config, core, CSR, timer and FP registers;
+ * KVM_GET_REG_LIST), one guest entry and the exit decode (SBI calls,
+ * G-stage faults, MMIO, virtual instructions, traps sent back to the
+ * guest).
  *
  * Entry, with interrupts and preemption off: the guest's VS CSRs and
  * hgatp (VMID + G-stage root) are written, rv_enter() srets into VS-mode
@@ -11,9 +12,13 @@
  * back and hgatp cleared, then the exit is decoded with interrupts on (a
  * host interrupt that made the guest exit is taken right there).
  *
- * The guest has no FP state yet: sstatus.FS and vsstatus.FS are Off while
- * it runs (the guest's FP instructions trap, and such a trap is reported
- * as an unknown exit).
+ * FP: the guest has F and D.  Its f0-f31 and fcsr live in the vCPU; each
+ * entry saves the hart's FP registers (the VMM task's, live in the
+ * hardware while the kernel runs with sstatus.FS Off), loads the guest's
+ * and srets with FS Clean; after the exit the guest's are saved if it
+ * dirtied them, and the host's loaded back.  The guest's own vsstatus.FS
+ * decides whether its FP instructions work (Off: illegal instruction, to
+ * the guest).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": riscv: " fmt
 
@@ -23,17 +28,18 @@
 #include <asm/sbi.h>
 #include "rv.h"
 
-/* The ISA the guest sees (KVM_REG_RISCV_CONFIG isa): IMAC, no FP, no H */
+/* The ISA the guest sees (KVM_REG_RISCV_CONFIG isa): IMAFDC, no H */
 #define RV_GUEST_ISA	(BIT('i' - 'a') | BIT('m' - 'a') | BIT('a' - 'a') | \
-			 BIT('c' - 'a'))
-/* sstatus.FS: the guest's stays Off (no FP state switched yet) */
-#define RV_SR_FS	0x6000UL
+			 BIT('f' - 'a') | BIT('d' - 'a') | BIT('c' - 'a'))
+/* wfi's encoding */
+#define RV_INSN_WFI	0x10500073U
+/* SBI TIME extension and the legacy set_timer (SBI 0.1) */
+#define RV_SBI_EXT_TIME		0x54494D45UL
+#define RV_SBI_LEGACY_SET_TIMER	0x0
 /* legacy SBI 0.1 extensions (<asm/sbi.h> has them only with SBI_V01) */
 #define RV_SBI_LEGACY_PUTCHAR	0x1
 #define RV_SBI_LEGACY_GETCHAR	0x2
 #define RV_SBI_LEGACY_SHUTDOWN	0x8
-/* satp/vsatp MODE field (RV64) */
-#define RV_SATP_MODE_SHIFT	60
 /* SBI spec version reported: 1.0 */
 #define RV_SBI_SPEC	0x01000000UL
 /* SBI implementation id: none registered for hvmod */
@@ -46,11 +52,14 @@ static_assert(offsetof(struct rv_ctx, host_s[11]) == RV_CTX_HOST_S(11));
 static_assert(offsetof(struct rv_ctx, host_sscratch) == RV_CTX_HOST_SSCRATCH);
 static_assert(sizeof(struct rv_ctx) == RV_CTX_SIZE);
 static_assert(offsetof(struct rv_vcpu, ctx) == 0);
+/* rv_fp.S uses these */
+static_assert(offsetof(struct rv_fp, fcsr) == RV_FP_FCSR);
 
 static void rv_vcpu_reset(struct rv_vcpu *v)
 {
 	memset(&v->ctx, 0, sizeof(v->ctx));
 	memset(&v->csr, 0, sizeof(v->csr));
+	memset(&v->fp, 0, sizeof(v->fp));
 	/* as KVM: a0 = hart id, a1 = device tree (none yet), S-mode */
 	v->ctx.x[10] = v->vcpu->id;
 	v->vu = false;
@@ -68,12 +77,14 @@ int rv_vcpu_init(struct hvmod_vcpu *vcpu)
 	v->last_cpu = -1;
 	v->tlb_gen = -1;
 	vcpu->arch = v;
+	rv_timer_init(v);
 	rv_vcpu_reset(v);
 	return 0;
 }
 
 void rv_vcpu_destroy(struct hvmod_vcpu *vcpu)
 {
+	rv_timer_destroy(vcpu->arch);
 	kfree(vcpu->arch);
 	vcpu->arch = NULL;
 }
@@ -82,7 +93,7 @@ void rv_vcpu_destroy(struct hvmod_vcpu *vcpu)
 
 static void rv_csr_load(struct rv_vscsr *c)
 {
-	csr_write(CSR_VSSTATUS, c->vsstatus & ~RV_SR_FS);
+	csr_write(CSR_VSSTATUS, c->vsstatus);
 	csr_write(CSR_VSIE, c->vsie);
 	csr_write(CSR_VSTVEC, c->vstvec);
 	csr_write(CSR_VSSCRATCH, c->vsscratch);
@@ -111,7 +122,7 @@ static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 	struct rv_vcpu *v = to_rv(vcpu);
 	struct rv_vm *rvm = vcpu->vm->arch;
 	s64 gen = atomic64_read(&vcpu->vm->tlb_gen);
-	unsigned long hstatus;
+	unsigned long hstatus, host_fs;
 	int cpu;
 
 	preempt_disable();
@@ -132,21 +143,36 @@ static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 		v->last_cpu = cpu;
 		v->tlb_gen = gen;
 	}
+	/* the timer's compare reached: the VS timer interrupt, until set_timer */
+	if (rv_timer_due(v)) {
+		v->csr.hvip |= BIT(IRQ_VS_TIMER);
+		WRITE_ONCE(v->timer.armed, false);
+	}
 	rv_csr_load(&v->csr);
-	/*
-	 * FS Off while V = 1: the guest's FP instructions trap whatever it
-	 * writes to its vsstatus, and never reach the host task's FP state.
-	 */
+	csr_write(CSR_HTIMEDELTA, rvm->time_delta);
+	/* the host task's FP registers out, the guest's in (see the top) */
+	host_fs = csr_read(CSR_SSTATUS) & SR_FS;
+	csr_set(CSR_SSTATUS, SR_FS_CLEAN);
+	rv_fp_save(&v->host_fp);
+	rv_fp_load(&v->fp);
 	v->ctx.sstatus = (csr_read(CSR_SSTATUS) &
-			  ~(SR_SIE | SR_SPIE | SR_SPP | RV_SR_FS)) |
-			 (v->vu ? 0 : SR_SPP);
+			  ~(SR_SIE | SR_SPIE | SR_SPP | SR_FS)) |
+			 SR_FS_CLEAN | (v->vu ? 0 : SR_SPP);
 	hstatus = csr_read(CSR_HSTATUS);
 	hstatus &= ~(HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTSR | HSTATUS_VTW |
 		     HSTATUS_VTVM | HSTATUS_HU | HSTATUS_GVA | HSTATUS_VGEIN);
-	v->ctx.hstatus = hstatus | HSTATUS_SPV | (v->vu ? 0 : HSTATUS_SPVP);
+	/* VTW: the guest's wfi traps (virtual instruction), see rv_timer_wfi */
+	v->ctx.hstatus = hstatus | HSTATUS_SPV | HSTATUS_VTW |
+			 (v->vu ? 0 : HSTATUS_SPVP);
 
 	rv_enter(&v->ctx);
 
+	/* the trap's sstatus.FS is the guest's use of its FP registers */
+	if ((v->ctx.sstatus & SR_FS) == SR_FS_DIRTY)
+		rv_fp_save(&v->fp);
+	rv_fp_load(&v->host_fp);
+	csr_clear(CSR_SSTATUS, SR_FS);
+	csr_set(CSR_SSTATUS, host_fs);
 	/* the trap's sstatus.SPP is the mode the guest was in */
 	v->vu = !(v->ctx.sstatus & SR_SPP);
 	rv_csr_save(&v->csr);
@@ -162,6 +188,30 @@ static void rv_exit_unknown(struct hvmod_vcpu *vcpu)
 {
 	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
 	vcpu->run->hw.hardware_exit_reason = to_rv(vcpu)->ctx.scause;
+}
+
+/*
+ * Send a trap to the guest's own VS-mode handler, as the hart does for
+ * the exceptions hedeleg delegates: vsepc/vscause/vstval, vsstatus.SPP
+ * and SPIE from the mode and SIE the guest had, then pc = vstvec's base
+ * in VS-mode.
+ */
+static void rv_redirect(struct rv_vcpu *v, unsigned long cause,
+			unsigned long tval)
+{
+	unsigned long s = v->csr.vsstatus;
+
+	s &= ~(SR_SPP | SR_SPIE | SR_SIE);
+	if (!v->vu)
+		s |= SR_SPP;
+	if (v->csr.vsstatus & SR_SIE)
+		s |= SR_SPIE;
+	v->csr.vsstatus = s;
+	v->csr.vscause = cause;
+	v->csr.vstval = tval;
+	v->csr.vsepc = v->ctx.sepc;
+	v->ctx.sepc = v->csr.vstvec & ~3UL;
+	v->vu = false;
 }
 
 static int rv_system_event(struct hvmod_vcpu *vcpu, u32 type, u64 reason)
@@ -188,6 +238,17 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 
 	v->ctx.sepc += 4;
 	switch (eid) {
+	case RV_SBI_LEGACY_SET_TIMER:
+		rv_timer_set(v, x[10]);
+		x[10] = 0;
+		return 1;
+	case RV_SBI_EXT_TIME:
+		if (fid != 0) {		/* set_timer is the only function */
+			err = SBI_ERR_NOT_SUPPORTED;
+			break;
+		}
+		rv_timer_set(v, x[10]);
+		break;
 	case SBI_EXT_BASE:
 		switch (fid) {
 		case SBI_EXT_BASE_GET_SPEC_VERSION:
@@ -201,6 +262,8 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 			break;
 		case SBI_EXT_BASE_PROBE_EXT:
 			val = x[10] == SBI_EXT_BASE || x[10] == SBI_EXT_SRST ||
+			      x[10] == RV_SBI_EXT_TIME ||
+			      x[10] == RV_SBI_LEGACY_SET_TIMER ||
 			      x[10] == RV_SBI_LEGACY_PUTCHAR ||
 			      x[10] == RV_SBI_LEGACY_SHUTDOWN;
 			break;
@@ -255,32 +318,42 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 /*
  * The load or store that faulted: htinst when the hart reports it (a
  * transformed instruction: bit 0 set, bit 1 clear for a 16-bit original),
- * else read from guest memory at sepc while the guest runs without
- * VS-stage translation (vsatp Bare).
+ * else read from guest memory at sepc (rv_read_insn).
  */
+static int rv_read_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen);
+
 static int rv_fetch_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
-	u16 half[2];
 
 	if (v->ctx.htinst & 1) {
 		*insn = v->ctx.htinst | 2;
 		*ilen = (v->ctx.htinst & 2) ? 4 : 2;
 		return 0;
 	}
-	if (v->csr.vsatp >> RV_SATP_MODE_SHIFT) {
-		hvmod_reject("MMIO at pc 0x%lx with VS-stage paging and no htinst: cannot decode",
-			     v->ctx.sepc);
-		return -EINVAL;
-	}
-	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc, &half[0], 2, false))
+	return rv_read_insn(vcpu, insn, ilen);
+}
+
+/*
+ * The instruction at the guest's pc, through its VS-stage page tables
+ * (each half on its own: a 32-bit instruction may cross a page).
+ */
+static int rv_read_insn(struct hvmod_vcpu *vcpu, u32 *insn, u8 *ilen)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	u16 half[2];
+	u64 gpa;
+
+	if (rv_gva_to_gpa(vcpu, v->ctx.sepc, &gpa) ||
+	    hvmod_guest_rw(vcpu->vm, gpa, &half[0], 2, false))
 		return -EFAULT;
 	if ((half[0] & 3) != 3) {
 		*insn = half[0];
 		*ilen = 2;
 		return 0;
 	}
-	if (hvmod_guest_rw(vcpu->vm, v->ctx.sepc + 2, &half[1], 2, false))
+	if (rv_gva_to_gpa(vcpu, v->ctx.sepc + 2, &gpa) ||
+	    hvmod_guest_rw(vcpu->vm, gpa, &half[1], 2, false))
 		return -EFAULT;
 	*insn = half[0] | (u32)half[1] << 16;
 	*ilen = 4;
@@ -401,6 +474,34 @@ static void rv_complete_user_exit(struct hvmod_vcpu *vcpu)
 	}
 }
 
+/*
+ * A virtual instruction trap: wfi (hstatus.VTW), else an instruction
+ * VS-mode may not run (hypervisor CSRs and fences...): as KVM, an illegal
+ * instruction for the guest, stval the instruction.  The hart reports
+ * the instruction in stval; if it does not, it is read at pc.
+ */
+static int rv_virtual_insn(struct hvmod_vcpu *vcpu)
+{
+	struct rv_vcpu *v = to_rv(vcpu);
+	u32 insn = v->ctx.stval;
+	u8 ilen = 4;
+	int r;
+
+	if (!insn) {
+		r = rv_read_insn(vcpu, &insn, &ilen);
+		if (r) {
+			rv_exit_unknown(vcpu);
+			return 0;
+		}
+	}
+	if (insn == RV_INSN_WFI) {
+		v->ctx.sepc += 4;
+		return rv_timer_wfi(vcpu);
+	}
+	rv_redirect(v, EXC_INST_ILLEGAL, insn);
+	return 1;
+}
+
 static int rv_handle_exit(struct hvmod_vcpu *vcpu)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
@@ -413,6 +514,13 @@ static int rv_handle_exit(struct hvmod_vcpu *vcpu)
 	switch (cause) {
 	case EXC_SUPERVISOR_SYSCALL:	/* ecall from VS-mode */
 		return rv_sbi(vcpu);
+	case EXC_VIRTUAL_INST_FAULT:
+		return rv_virtual_insn(vcpu);
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+		/* as KVM: the guest's own access faults are its to handle */
+		rv_redirect(v, cause, v->ctx.stval);
+		return 1;
 	case EXC_INST_GUEST_PAGE_FAULT:
 	case EXC_LOAD_GUEST_PAGE_FAULT:
 	case EXC_STORE_GUEST_PAGE_FAULT:
@@ -431,6 +539,17 @@ static int rv_handle_exit(struct hvmod_vcpu *vcpu)
 		rv_exit_unknown(vcpu);
 		return 0;
 	}
+}
+
+/* KVM_RUN begins / ends: the task the timer kicks out of the guest */
+void rv_vcpu_load(struct hvmod_vcpu *vcpu)
+{
+	WRITE_ONCE(to_rv(vcpu)->timer.task, current);
+}
+
+void rv_vcpu_put(struct hvmod_vcpu *vcpu)
+{
+	WRITE_ONCE(to_rv(vcpu)->timer.task, NULL);
 }
 
 int rv_vcpu_run(struct hvmod_vcpu *vcpu)
@@ -483,6 +602,45 @@ static int rv_mode_reg(struct rv_vcpu *v, struct kvm_one_reg *reg, bool set)
 	return 0;
 }
 
+/*
+ * KVM_REG_RISCV_FP_F (32-bit f0-f31 and fcsr: the low halves of the D
+ * registers) and KVM_REG_RISCV_FP_D (64-bit f0-f31, 32-bit fcsr).
+ */
+static int rv_fp_reg(struct rv_vcpu *v, u64 id, void __user *uaddr, bool set)
+{
+	bool d = (id & KVM_REG_RISCV_TYPE_MASK) == KVM_REG_RISCV_FP_D;
+	u64 idx = id & 0xffffff, size = id & KVM_REG_SIZE_MASK, val;
+	u64 *p;
+	u32 v32;
+
+	if (idx > 32) {
+		hvmod_reject("ONE_REG: no riscv FP register %llu (f0-f31 are 0-31, fcsr 32)",
+			     idx);
+		return -EINVAL;
+	}
+	if (size != ((d && idx < 32) ? KVM_REG_SIZE_U64 : KVM_REG_SIZE_U32)) {
+		hvmod_reject("ONE_REG: id 0x%llx: wrong size for FP_%c register %llu",
+			     id, d ? 'D' : 'F', idx);
+		return -EINVAL;
+	}
+	p = idx == 32 ? &v->fp.fcsr : &v->fp.f[idx];
+	if (size == KVM_REG_SIZE_U64) {
+		if (!set)
+			return put_user(*p, (u64 __user *)uaddr) ? -EFAULT : 0;
+		if (get_user(val, (u64 __user *)uaddr))
+			return -EFAULT;
+		*p = val;
+		return 0;
+	}
+	if (!set)
+		return put_user((u32)*p, (u32 __user *)uaddr) ? -EFAULT : 0;
+	if (get_user(v32, (u32 __user *)uaddr))
+		return -EFAULT;
+	/* an F register is the low half of its D register; fcsr is 32-bit */
+	*p = idx == 32 ? v32 : (*p & ~0xffffffffULL) | v32;
+	return 0;
+}
+
 static int rv_one_reg(struct hvmod_vcpu *vcpu, unsigned long arg, bool set)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
@@ -496,6 +654,11 @@ static int rv_one_reg(struct hvmod_vcpu *vcpu, unsigned long arg, bool set)
 	    KVM_REG_RISCV) {
 		hvmod_reject("ONE_REG: id 0x%llx is not a riscv register", reg.id);
 		return -EINVAL;
+	}
+	switch (reg.id & KVM_REG_RISCV_TYPE_MASK) {
+	case KVM_REG_RISCV_FP_F:
+	case KVM_REG_RISCV_FP_D:
+		return rv_fp_reg(v, reg.id, (void __user *)reg.addr, set);
 	}
 	if ((reg.id & KVM_REG_SIZE_MASK) != KVM_REG_SIZE_U64) {
 		hvmod_reject("ONE_REG: id 0x%llx: riscv64 registers are 64-bit",
@@ -532,6 +695,8 @@ static int rv_one_reg(struct hvmod_vcpu *vcpu, unsigned long arg, bool set)
 		if (!p)
 			goto bad;
 		break;
+	case KVM_REG_RISCV_TIMER:
+		return rv_timer_one_reg(vcpu, idx, (u64 __user *)reg.addr, set);
 	default:
 		goto bad;
 	}
@@ -549,10 +714,15 @@ bad:
 	return -EINVAL;
 }
 
-/* KVM_GET_REG_LIST: config isa, core pc..t6 and mode, the CSRs */
+/*
+ * KVM_GET_REG_LIST: config isa, core pc..t6 and mode, the CSRs, the
+ * timer, FP_D f0-f31 and fcsr (as KVM lists FP_D, not FP_F, with D)
+ */
 #define RV_NR_CORE	(KVM_REG_RISCV_CORE_REG(mode) + 1)
 #define RV_NR_CSR	(sizeof(struct kvm_riscv_csr) / sizeof(unsigned long))
-#define RV_NR_REGS	(1 + RV_NR_CORE + RV_NR_CSR)
+#define RV_NR_TIMER	(sizeof(struct kvm_riscv_timer) / sizeof(u64))
+#define RV_NR_FP	33
+#define RV_NR_REGS	(1 + RV_NR_CORE + RV_NR_CSR + RV_NR_TIMER + RV_NR_FP)
 
 static int rv_reg_list(unsigned long arg)
 {
@@ -572,8 +742,17 @@ static int rv_reg_list(unsigned long arg)
 			     KVM_REG_RISCV_CONFIG_REG(isa);
 		else if (i <= RV_NR_CORE)
 			id = base | KVM_REG_RISCV_CORE | (i - 1);
-		else
+		else if (i <= RV_NR_CORE + RV_NR_CSR)
 			id = base | KVM_REG_RISCV_CSR | (i - 1 - RV_NR_CORE);
+		else if (i <= RV_NR_CORE + RV_NR_CSR + RV_NR_TIMER)
+			id = base | KVM_REG_RISCV_TIMER |
+			     (i - 1 - RV_NR_CORE - RV_NR_CSR);
+		else if (i < RV_NR_REGS - 1)
+			id = base | KVM_REG_RISCV_FP_D |
+			     (i - 1 - RV_NR_CORE - RV_NR_CSR - RV_NR_TIMER);
+		else	/* fcsr: 32-bit */
+			id = KVM_REG_RISCV | KVM_REG_SIZE_U32 |
+			     KVM_REG_RISCV_FP_D | KVM_REG_RISCV_FP_D_REG(fcsr);
 		if (put_user(id, &ul->reg[i]))
 			return -EFAULT;
 	}
