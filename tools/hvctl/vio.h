@@ -28,7 +28,7 @@ struct t1;
 #define VIO_SLOT	0x1000ull
 #define VIO_REGS_SIZE	0x200		/* what the command line declares */
 #define VIO_MAX_DEVS	4
-#define VIO_MAX_QUEUES	2
+#define VIO_MAX_QUEUES	4
 #define VIO_QUEUE_MAX	256		/* QueueNumMax */
 #define VIO_CONFIG_MAX	64
 

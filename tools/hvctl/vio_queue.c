@@ -177,14 +177,18 @@ void vio_queue_push(struct vio_dev *d, struct vio_queue *q, uint16_t head,
 	}
 }
 
-/* Copy out of an iovec list, starting OFF bytes in; bytes copied. */
-size_t vio_iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
-			 void *buf, size_t len)
+/*
+ * Copy LEN bytes between BUF and an iovec list, starting OFF bytes into
+ * the list (TO_IOV: into it); the bytes copied.
+ */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t off,
+		       uint8_t *buf, size_t len, bool to_iov)
 {
 	size_t done = 0;
 	unsigned int i;
 
 	for (i = 0; i < n && done < len; i++) {
+		uint8_t *p = iov[i].iov_base;
 		size_t l = iov[i].iov_len;
 
 		if (off >= l) {
@@ -194,32 +198,24 @@ size_t vio_iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
 		l -= off;
 		if (l > len - done)
 			l = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + off, l);
+		if (to_iov)
+			memcpy(p + off, buf + done, l);
+		else
+			memcpy(buf + done, p + off, l);
 		done += l;
 		off = 0;
 	}
 	return done;
 }
 
+size_t vio_iov_copy_from(const struct iovec *iov, unsigned int n, size_t off,
+			 void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, len, false);
+}
+
 size_t vio_iov_copy_to(const struct iovec *iov, unsigned int n, size_t off,
 		       const void *buf, size_t len)
 {
-	size_t done = 0;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		l -= off;
-		if (l > len - done)
-			l = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + off, (const uint8_t *)buf + done, l);
-		done += l;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, (uint8_t *)buf, len, true);
 }
