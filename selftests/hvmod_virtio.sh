@@ -10,7 +10,9 @@
 # hvctl declares as virtio_mmio.device=), then: prints a marker on hvc0
 # only, reads a disk image (checksum compared on the host), writes a
 # token back, syncs and powers off (the host finds the token in the
-# image); a read-only disk refuses the write; a line on hvctl's stdin
+# image); a read-only disk refuses the write; register abuse through
+# /dev/mem gets one line from hvctl and a device that works again after
+# the driver's reset; a line on hvctl's stdin
 # reaches the guest through hvc0; an exiting init panics (exit 2); bad
 # --disk / --net values end hvctl with exit 1 and a message; with a tap,
 # the guest answers pings.  TAP 13.
@@ -43,7 +45,7 @@ report() {
 	else
 		fail "$1 # $2"
 		# run-box.sh stops the box on these two lines: defused
-		[ -f "$3" ] && tail -n 30 "$3" | sed -e 's/^/#   | /' \
+		[ -f "$3" ] && tail -n 60 "$3" | sed -e 's/^/#   | /' \
 			-e 's/System halted/System (halted)/' \
 			-e 's/end Kernel panic/end (Kernel panic)/'
 	fi
@@ -86,7 +88,7 @@ mknod -m 600 "$T/rd/dev/console" c 5 1 ||
 	skip_all "cannot mknod /dev/console for the guest"
 cat > "$T/rd/init" <<'INIT'
 #!/bin/busybox sh
-# hvmod_virtio guest: vt=rw|ro|echo|panic|net, vtok=TOKEN on the command line
+# hvmod_virtio guest: vt=rw|ro|echo|bad|panic|net, vtok=TOKEN on the command line
 B=/bin/busybox
 $B mount -t proc proc /proc
 $B mount -t sysfs sys /sys
@@ -100,13 +102,30 @@ for a in $($B cat /proc/cmdline); do
 	esac
 done
 [ "$act" = panic ] && { echo "HVMOD-VIRTIO-EXIT"; exit 1; }
-for m in virtio_ring virtio virtio_mmio; do
-	$B insmod /mod/$m.ko || echo "HVMOD-VIRTIO-FAIL insmod $m"
-done
-$B insmod /mod/vio_cmdline.ko device="$devs" || echo "HVMOD-VIRTIO-FAIL vio_cmdline"
-for m in virtio_blk virtio_console failover net_failover virtio_net; do
-	$B insmod /mod/$m.ko || echo "HVMOD-VIRTIO-FAIL insmod $m"
-done
+mods() {
+	for m in "$@"; do
+		$B insmod /mod/$m.ko || echo "HVMOD-VIRTIO-FAIL insmod $m"
+	done
+}
+devices() {
+	$B insmod /mod/vio_cmdline.ko device="$devs" ||
+		echo "HVMOD-VIRTIO-FAIL vio_cmdline"
+}
+mods virtio_ring virtio
+if [ "$act" = bad ]; then
+	# a driver that breaks the rules, through /dev/mem before
+	# virtio_mmio claims the device: notify an absent queue, then a
+	# 1-byte register write; virtio_mmio's probe then resets it
+	devices
+	echo "HVMOD-VIRTIO-MAGIC $($B devmem 0xd0000000 32)"
+	$B devmem 0xd0000050 32 7
+	$B devmem 0xd0000070 8 1
+	mods virtio_mmio
+else
+	mods virtio_mmio
+	devices
+fi
+mods virtio_blk virtio_console failover net_failover virtio_net
 # hvc0 exists once virtio_console has probed the port.  It stays open
 # on fd 3: input that reaches a tty nobody holds open is dropped.
 i=0
@@ -115,9 +134,13 @@ until exec 3<> /dev/hvc0; do
 	[ $i -gt 100 ] && { echo "HVMOD-VIRTIO-FAIL no hvc0"; break; }
 	$B sleep 0.1
 done 2>/dev/null
+echo "HVMOD-VIRTIO-DIAG hvc0 after $i tries, fd 3: $($B readlink /proc/$$/fd/3)"
 hvc() { echo "$*" >&3; }
 hvc "HVMOD-VIRTIO-HVC up $($B uname -r) act=$act"
 case $act in
+bad)
+	sum=$($B dd if=/dev/vda bs=4096 count=1 2>/dev/null | $B md5sum)
+	hvc "HVMOD-VIRTIO-READ ${sum%% *} ro=$($B cat /sys/block/vda/ro)" ;;
 rw)
 	sum=$($B dd if=/dev/vda bs=4096 count=1 2>/dev/null | $B md5sum)
 	hvc "HVMOD-VIRTIO-READ ${sum%% *} ro=$($B cat /sys/block/vda/ro)"
@@ -220,6 +243,14 @@ printf 'hello-virtio\n' > "$T/in"
 boot echo echo "$T/in" --disk "$T/disk"
 expect 0 "HVMOD-VIRTIO-GOT:hello-virtio"
 report "console receive: a line on hvctl's stdin reaches hvc0" "$WHY" "$OUT"
+
+boot bad bad /dev/null --disk "$T/disk"
+expect 0 "HVMOD-VIRTIO-MAGIC 0x74726976" "HVMOD-VIRTIO-READ $SUM" \
+	"virtio block at 0xd0000000: notify for absent queue 7; device needs reset" \
+	"guest powered off"
+[ -z "$WHY" ] && [ "$(grep -c "device needs reset" "$OUT")" != 1 ] &&
+	WHY="not one line for the breakage"
+report "bad driver: one line, NEEDS_RESET, hvctl goes on; after a reset the disk works" "$WHY" "$OUT"
 
 boot panic panic /dev/null --disk "$T/disk"
 expect 2 "HVMOD-VIRTIO-EXIT" "Kernel panic - not syncing" "guest kernel panic"

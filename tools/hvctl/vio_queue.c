@@ -15,6 +15,7 @@
  * plain loads and stores suffice; the fences order them as the spec's
  * memory model asks of a device.
  */
+#include <stddef.h>
 #include <string.h>
 #include "t1.h"
 #include "vio.h"
