@@ -33,6 +33,7 @@ all: module hvctl selftests
 module:
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR) not found: run 'make setup' (or pass KDIR=...)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/selftests/vio_cmdline modules
 
 hvctl:
 	$(MAKE) -C tools/hvctl
@@ -76,6 +77,7 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(TOP)/selftests/vio_cmdline clean 2>/dev/null
 	$(MAKE) -C tools/hvctl clean
 	$(MAKE) -C selftests clean
 	rm -rf $(BUILD)

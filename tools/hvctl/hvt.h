@@ -112,5 +112,6 @@ int hvt_net_cmdarg(struct hvt *h, const char *arg);
 void hvt_net_setup(struct hvt *h);
 const char *hvt_net_usage(void);
 int hvt_net_poll(struct hvt *h, uint64_t timeout_ns, uint64_t *ready_set);
+int hvt_tap_open(const char *ifname, int *mtu);	/* -1 with errno */
 
 #endif /* HVCTL_HVT_H */

@@ -64,7 +64,8 @@ static int if_query(const char *ifname, short *flags, int *mtu)
 	return r;
 }
 
-static int tap_open(const char *ifname, int *mtu)
+/* Tap IFNAME (up), non-blocking; also for vio_net.c. */
+int hvt_tap_open(const char *ifname, int *mtu)
 {
 	struct ifreq ifr;
 	short flags;
@@ -129,7 +130,7 @@ static int attach(struct hvt *h, const char *name, const char *iface)
 		warnx("Resource not declared in manifest: '%s'", name);
 		return -1;
 	}
-	fd = iface[0] == '@' ? tap_fd(iface + 1, &mtu) : tap_open(iface, &mtu);
+	fd = iface[0] == '@' ? tap_fd(iface + 1, &mtu) : hvt_tap_open(iface, &mtu);
 	if (fd < 0 || mtu <= 0 || mtu > 0xffff) {
 		warnx("Could not attach interface: %s: %s", iface,
 		      strerror(fd < 0 ? errno : EINVAL));

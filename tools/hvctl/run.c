@@ -27,9 +27,12 @@ static void run_usage(FILE *f)
 		"  type1   a Linux x86 kernel on emulated PC devices:\n"
 		"          --kernel BZIMAGE [--initrd FILE] [--append CMDLINE] [--mem=MB]\n"
 		"          (`%s run --mode type1 --help` for details)\n"
+		"  virtio  type1 plus virtio-mmio console, block and net devices:\n"
+		"          [--disk PATH[,ro]] [--net IFACE] [--no-console]\n"
+		"          (`%s run --mode virtio --help` for details)\n"
 		"\n"
 		"--device PATH  the KVM-ABI device (default %s; /dev/kvm works too)\n",
-		hvctl_prog, hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
+		hvctl_prog, hvctl_prog, hvctl_prog, hvctl_prog, HVCTL_DEFAULT_DEVICE);
 }
 
 /*
@@ -98,7 +101,7 @@ int hvctl_run(int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		}
-		warnx("run: missing --mode (available: hvt, type1)");
+		warnx("run: missing --mode (available: hvt, type1, virtio)");
 		run_usage(stderr);
 		return 1;
 	}
@@ -112,11 +115,18 @@ int hvctl_run(int argc, char **argv)
 	}
 	if (!strcmp(mode, "type1")) {
 #ifdef HVCTL_TYPE1
-		return t1_main(n, rest, device);
+		return t1_main(n, rest, device, false);
 #else
 		return mode_missing(mode, rest, "x86_64 hosts only");
 #endif
 	}
-	warnx("run: unknown mode '%s' (available: hvt, type1)", mode);
+	if (!strcmp(mode, "virtio")) {
+#ifdef HVCTL_TYPE1
+		return t1_main(n, rest, device, true);
+#else
+		return mode_missing(mode, rest, "x86_64 hosts only");
+#endif
+	}
+	warnx("run: unknown mode '%s' (available: hvt, type1, virtio)", mode);
 	return 1;
 }

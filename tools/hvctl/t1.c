@@ -114,11 +114,11 @@ static void setup_signals(void)
 		err(1, "timer_create");
 }
 
-static void usage(FILE *f)
+static void usage(FILE *f, bool virtio)
 {
 	fprintf(f,
-		"usage: %s run --mode type1 [--device PATH] --kernel BZIMAGE [--initrd FILE]\n"
-		"                [--append \"CMDLINE\"] [--mem=MB] [--cpus 1]\n"
+		"usage: %s run --mode %s [--device PATH] --kernel BZIMAGE [--initrd FILE]\n"
+		"                [--append \"CMDLINE\"] [--mem=MB] [--cpus 1]%s\n"
 		"\n"
 		"Boots a Linux x86 kernel (64-bit boot protocol) on PC legacy devices:\n"
 		"16550A UART on 0x3f8/IRQ 4 (console on stdin/stdout), 8259 PIC pair,\n"
@@ -129,7 +129,14 @@ static void usage(FILE *f)
 		"  --cpus N     only 1: without a local APIC there is no SMP start-up\n"
 		"Exit status: 0 guest powered off (all CPUs halted, interrupts off) or\n"
 		"rebooted; 2 guest kernel panic or triple fault; 1 hvctl error.\n",
-		hvctl_prog, T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB);
+		hvctl_prog, virtio ? "virtio" : "type1",
+		virtio ? " [--disk PATH[,ro]]\n                [--net IFACE] [--no-console]" : "",
+		T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB);
+	if (virtio)
+		fprintf(f,
+			"virtio mode adds virtio-mmio devices at 0x%llx (4 KiB apart, PIC IRQs\n"
+			"5, 9, 10, 11), declared on the command line as virtio_mmio.device=:\n%s",
+			VIO_BASE, vio_usage());
 }
 
 static unsigned long number(const char *s, const char *what)
@@ -157,7 +164,8 @@ static void build_cmdline(struct t1 *t, const char *append)
 	else
 		n = snprintf(t->cmdline, sizeof(t->cmdline),
 			     "%s tsc_early_khz=%lu", append, t->tsc_khz);
-	if (n < 0 || (size_t)n >= sizeof(t->cmdline))
+	if (n < 0 || (size_t)n >= sizeof(t->cmdline) ||
+	    vio_cmdline(t, t->cmdline + n, sizeof(t->cmdline) - n))
 		errx(1, "type1: command line too long (max %d bytes)",
 		     T1_CMDLINE_MAX - 1);
 }
@@ -166,12 +174,16 @@ static void build_cmdline(struct t1 *t, const char *append)
 static void wait_for_irq(struct t1 *t)
 {
 	for (;;) {
-		struct pollfd p = { .fd = t->uart.in_fd, .events = POLLIN };
+		struct pollfd p[1 + VIO_MAX_DEVS] = {
+			{ .fd = t->uart.in_fd, .events = POLLIN }
+		};
 		struct timespec ts, *tsp = NULL;
 		int64_t now = t1_now_ns();
+		int np;
 
 		t1_pit_update(t, now);
 		t1_uart_poll_input(t);
+		vio_poll(t);
 		if (t1_pic_pending(t) || t->end || stop_sig)
 			return;
 		if (t->pit_irq_next_ns >= 0) {
@@ -181,7 +193,11 @@ static void wait_for_irq(struct t1 *t)
 			ts.tv_nsec = d % 1000000000ll;
 			tsp = &ts;
 		}
-		if (ppoll(&p, t1_uart_wants_input(t), tsp, NULL) < 0 &&
+		np = t1_uart_wants_input(t) ? 1 : 0;
+		if (!np)
+			p[0].fd = -1;	/* ignored by ppoll */
+		np = 1 + vio_pollfds(t, p + 1, VIO_MAX_DEVS);
+		if (ppoll(p, np, tsp, NULL) < 0 &&
 		    errno != EINTR)
 			err(1, "ppoll");
 	}
@@ -250,6 +266,7 @@ static void run_loop(struct t1 *t)
 		if (ioctl(t->vm.vcpufd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				t1_uart_poll_input(t);
+				vio_poll(t);
 				continue;
 			}
 			err(1, "KVM: ioctl (RUN) failed at rip=0x%llx",
@@ -269,11 +286,17 @@ static void run_loop(struct t1 *t)
 		case KVM_EXIT_IRQ_WINDOW_OPEN:
 		case KVM_EXIT_INTR:
 			t1_uart_poll_input(t);
+			vio_poll(t);
 			break;
 		case KVM_EXIT_MMIO:
-			/* no MMIO devices: reads float high */
-			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+			/* outside the virtio devices reads float high */
+			if (run->mmio.len > sizeof(run->mmio.data) ||
+			    !vio_mmio(t, run->mmio.phys_addr, run->mmio.data,
+				      run->mmio.len, run->mmio.is_write)) {
+				if (!run->mmio.is_write)
+					memset(run->mmio.data, 0xff,
+					       sizeof(run->mmio.data));
+			}
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			t->end = T1_SHUTDOWN;
@@ -353,38 +376,42 @@ static int report(struct t1 *t)
  * ARGV: the arguments after `hvctl run`, without --mode and --device;
  * ARGV[ARGC] is NULL.
  */
-int t1_main(int argc, char **argv, const char *device)
+int t1_main(int argc, char **argv, const char *device, bool virtio)
 {
 	static struct t1 t1;
 	struct t1 *t = &t1;
 	const char *append = NULL, *v;
 	unsigned long mem_mb = T1_MEM_DEFAULT_MB, cpus = 1;
 	int i, khz, status;
+	const char *who = virtio ? "virtio" : "type1";
 	void *p;
 
+	t->virtio = virtio;
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
+			usage(stdout, virtio);
 			return 0;
-		} else if ((v = hvctl_opt_value(argc, argv, &i, "--kernel", "type1"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--kernel", who))) {
 			t->kernel = v;
-		} else if ((v = hvctl_opt_value(argc, argv, &i, "--initrd", "type1"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--initrd", who))) {
 			t->initrd = v;
-		} else if ((v = hvctl_opt_value(argc, argv, &i, "--append", "type1"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--append", who))) {
 			append = v;
-		} else if ((v = hvctl_opt_value(argc, argv, &i, "--mem", "type1"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--mem", who))) {
 			mem_mb = number(v, "--mem");
-		} else if ((v = hvctl_opt_value(argc, argv, &i, "--cpus", "type1"))) {
+		} else if ((v = hvctl_opt_value(argc, argv, &i, "--cpus", who))) {
 			cpus = number(v, "--cpus");
+		} else if (virtio && vio_option(t, argc, argv, &i)) {
+			continue;
 		} else {
-			warnx("type1: unknown argument '%s'", argv[i]);
-			usage(stderr);
+			warnx("%s: unknown argument '%s'", who, argv[i]);
+			usage(stderr, virtio);
 			return 1;
 		}
 	}
 	if (!t->kernel) {
-		warnx("type1: missing --kernel BZIMAGE");
-		usage(stderr);
+		warnx("%s: missing --kernel BZIMAGE", who);
+		usage(stderr, virtio);
 		return 1;
 	}
 	if (mem_mb < 32 || mem_mb > T1_MEM_MAX_MB)
@@ -421,6 +448,8 @@ int t1_main(int argc, char **argv, const char *device)
 	t1_rtc_init(t);
 	setup_signals();
 	t1_uart_init(t);
+	if (t->vio_console)
+		t->uart.in_fd = -1;	/* stdin is hvc0's */
 	t->start_ns = t1_now_ns();
 
 	run_loop(t);

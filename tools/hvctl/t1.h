@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "vm.h"
+#include "vio.h"
 
 #define T1_MEM_DEFAULT_MB	256
 #define T1_MEM_MAX_MB		3072	/* below the 32-bit PCI/MMIO hole */
@@ -92,10 +93,16 @@ struct t1 {
 	uint8_t port92;
 	int64_t start_ns;
 	bool marker_timing;
+
+	/* --mode virtio (vio.h) */
+	bool virtio;
+	struct vio_dev *vio[VIO_MAX_DEVS];
+	unsigned int nvio;
+	struct vio_dev *vio_console;	/* owns stdin when present */
 };
 
 /* t1.c */
-int t1_main(int argc, char **argv, const char *device);
+int t1_main(int argc, char **argv, const char *device, bool virtio);
 int64_t t1_now_ns(void);
 void t1_kick_at(struct t1 *t, int64_t ns);	/* host timer for the vCPU */
 

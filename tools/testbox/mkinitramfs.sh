@@ -85,6 +85,9 @@ fi
 # arm64 and riscv: cross-built, no distro modules, no host binaries
 cross=
 case $box in arm64|riscv) cross=1 ;; esac
+# The guest of hvmod_virtio.sh (svm box) takes its virtio drivers from
+# the box's /lib/modules (the same kernel).
+[ "$box" != svm ] || KVM_MODS="$KVM_MODS virtio_mmio virtio_blk virtio_console virtio_net"
 # The debug kernel (build-dbgkernel.sh) has KVM as modules, nothing else.
 [ "$box" != dbg ] || KVM_MODS="kvm kvm-amd kvm-intel irqbypass"
 
@@ -222,6 +225,8 @@ if [ "$box" = svm ]; then
 	gk=$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$gk" ] || die "$KROOT/boot/vmlinuz-* missing: run 'make setup'"
 	cp "$gk" "$stage/lib/hvmod/guest-vmlinuz"
+	vk=$SELFTESTS_DIR/vio_cmdline/vio_cmdline.ko
+	[ ! -f "$vk" ] || cp "$vk" "$stage/lib/hvmod/vio_cmdline.ko"
 fi
 
 # hvctl and the selftests.
