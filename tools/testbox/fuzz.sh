@@ -4,7 +4,7 @@
 # A long hvmod_fuzz run in a test box of its own (the short pass is part of
 # "make check"):
 #
-#   tools/testbox/fuzz.sh [--box svm] [--iter N] [--seed S] [--threads T]
+#   tools/testbox/fuzz.sh [--box svm|dbg] [--iter N] [--seed S] [--threads T]
 #                         [--runs K] [--timeout SECONDS]
 #
 # Build first (make all).  The box boots, loads hvmod and runs
@@ -30,7 +30,7 @@ BUILD=${BUILD:-$TOP/build}
 
 box=svm iter=1000000 seed= threads=4 runs=1 tmo=
 die() { echo "fuzz: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 [--box svm] [--iter N] [--seed S] [--threads T] [--runs K] [--timeout S]"; }
+usage() { die "usage: $0 [--box svm|dbg] [--iter N] [--seed S] [--threads T] [--runs K] [--timeout S]"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--box) box=${2:-}; shift 2 || usage ;;
@@ -43,7 +43,11 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $iter$threads$runs in ''|*[!0-9]*) usage ;; esac
-[ -z "$seed" ] || [ "$seed" -ge 0 ] 2>/dev/null || usage
+# decimal or 0x-hex, as hvmod_fuzz prints it
+case $seed in
+0x*) case ${seed#0x} in ''|*[!0-9a-fA-F]*) usage ;; esac ;;
+*[!0-9]*) usage ;;
+esac
 # about 300 calls/s in the svm box, plus boot and margin
 : "${tmo:=$((600 + runs * iter / 250))}"
 
