@@ -135,8 +135,14 @@ void rv_smp_take_irqs(struct rv_vcpu *v)
 		v->csr.hvip |= xchg(&v->irq_queued, 0);
 }
 
-static long rv_send_ipi(struct hvmod_vcpu *vcpu, unsigned long mask,
-			unsigned long base)
+/*
+ * On each vCPU the hart mask names: an IPI (@fence false: @bit is an hvip
+ * bit to raise) or a remote fence (@bit an RV_REQ_*; each target is out
+ * of the guest when this returns).  The caller's own is done on its next
+ * entry.
+ */
+static long rv_remote(struct hvmod_vcpu *vcpu, unsigned long mask,
+		      unsigned long base, int bit, bool fence)
 {
 	DECLARE_BITMAP(set, HVMOD_MAX_VCPUS);
 	struct rv_vcpu *t;
@@ -148,31 +154,9 @@ static long rv_send_ipi(struct hvmod_vcpu *vcpu, unsigned long mask,
 		return err;
 	for_each_set_bit(i, set, HVMOD_MAX_VCPUS) {
 		t = rv_vcpu_by_id(vcpu->vm, i);
-		set_bit(IRQ_VS_SOFT, &t->irq_queued);
+		set_bit(bit, fence ? &t->requests : &t->irq_queued);
 		if (t != to_rv(vcpu))
-			rv_kick(t, false);
-	}
-	return 0;
-}
-
-/* @req on each named vCPU; each is out of the guest when this returns */
-static long rv_remote_fence(struct hvmod_vcpu *vcpu, unsigned long mask,
-			    unsigned long base, int req)
-{
-	DECLARE_BITMAP(set, HVMOD_MAX_VCPUS);
-	struct rv_vcpu *t;
-	unsigned long i;
-	long err;
-
-	err = rv_harts(vcpu->vm, mask, base, set);
-	if (err)
-		return err;
-	for_each_set_bit(i, set, HVMOD_MAX_VCPUS) {
-		t = rv_vcpu_by_id(vcpu->vm, i);
-		set_bit(req, &t->requests);
-		/* the caller: done on its own next entry */
-		if (t != to_rv(vcpu))
-			rv_kick(t, true);
+			rv_kick(t, fence);
 	}
 	return 0;
 }
@@ -263,18 +247,18 @@ int rv_smp_sbi(struct hvmod_vcpu *vcpu, unsigned long eid, unsigned long fid)
 		break;
 	case SBI_EXT_IPI:
 		if (fid == SBI_EXT_IPI_SEND_IPI)
-			err = rv_send_ipi(vcpu, x[10], x[11]);
+			err = rv_remote(vcpu, x[10], x[11], IRQ_VS_SOFT, false);
 		break;
 	case SBI_EXT_RFENCE:
 		switch (fid) {
 		case SBI_EXT_RFENCE_REMOTE_FENCE_I:
-			err = rv_remote_fence(vcpu, x[10], x[11],
-					      RV_REQ_FENCE_I);
+			err = rv_remote(vcpu, x[10], x[11], RV_REQ_FENCE_I,
+					true);
 			break;
 		/* the whole VS-stage of the VMID: a superset of any range */
 		case SBI_EXT_RFENCE_REMOTE_SFENCE_VMA:
 		case SBI_EXT_RFENCE_REMOTE_SFENCE_VMA_ASID:
-			err = rv_remote_fence(vcpu, x[10], x[11], RV_REQ_VVMA);
+			err = rv_remote(vcpu, x[10], x[11], RV_REQ_VVMA, true);
 			break;
 		/* the hfence ones: the guest has no H extension */
 		}
@@ -296,11 +280,12 @@ int rv_smp_sbi(struct hvmod_vcpu *vcpu, unsigned long eid, unsigned long fid)
 			return 1;
 		}
 		if (eid == RV_SBI_LEGACY_SEND_IPI)
-			err = rv_send_ipi(vcpu, mask, x[10] ? 0 : -1UL);
+			err = rv_remote(vcpu, mask, x[10] ? 0 : -1UL,
+					IRQ_VS_SOFT, false);
 		else
-			err = rv_remote_fence(vcpu, mask, x[10] ? 0 : -1UL,
-					      eid == RV_SBI_LEGACY_FENCE_I ?
-					      RV_REQ_FENCE_I : RV_REQ_VVMA);
+			err = rv_remote(vcpu, mask, x[10] ? 0 : -1UL,
+					eid == RV_SBI_LEGACY_FENCE_I ?
+					RV_REQ_FENCE_I : RV_REQ_VVMA, true);
 		x[10] = err;
 		return 1;
 	default:
