@@ -152,7 +152,8 @@ int hvmod_create_vcpu(struct hvmod_vm *vm, unsigned long id)
 		mutex_unlock(&vm->lock);
 		goto out_free;
 	}
-	vm->vcpus[id] = vcpu;
+	/* initialised: other vCPUs look it up without vm->lock (riscv SBI) */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return r;

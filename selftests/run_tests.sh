@@ -36,7 +36,7 @@ TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
 # the riscv64 box: the generic tests, the riscv register ABI and guests,
 # then the riscv64 hvt unikernels
 [ "$HVMOD_BOX" = riscv ] &&
-	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest riscv/hvmod_riscv_exits hvmod_hvt.sh hvmod_module.sh"
+	TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime riscv/hvmod_riscv_guest riscv/hvmod_riscv_exits riscv/hvmod_riscv_smp hvmod_hvt.sh hvmod_module.sh"
 [ $# -gt 0 ] && TESTS="$*"
 
 prefix() {

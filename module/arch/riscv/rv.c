@@ -231,6 +231,7 @@ static int rv_check_extension(long cap)
 	switch (cap) {
 	case KVM_CAP_ONE_REG:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_MP_STATE:
 		return 1;
 	default:
 		return -1;

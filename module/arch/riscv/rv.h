@@ -37,6 +37,7 @@
 #ifndef __ASSEMBLY__
 
 #include <linux/hrtimer.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <asm/csr.h>
@@ -134,7 +135,20 @@ struct rv_vcpu {
 	s64 tlb_gen;			/* vm->tlb_gen last flushed for */
 	int last_cpu;
 	struct hvmod_vcpu *vcpu;
+	/* SMP, see rv_smp.c */
+	spinlock_t hsm_lock;		/* hsm_state and start_* together */
+	int hsm_state;			/* SBI_HSM_STATE_{STARTED,STOPPED,START_PENDING} */
+	unsigned long start_pc, start_opaque;	/* hart_start's, for the reset */
+	wait_queue_head_t hsm_wq;	/* a stopped vCPU sleeps here */
+	unsigned long irq_queued;	/* hvip bits other vCPUs raised */
+	unsigned long requests;		/* RV_REQ_* other vCPUs asked for */
+	int in_guest;			/* 1 from the entry's checks to the exit */
+	int cpu;			/* the CPU of that entry */
 };
+
+/* rv_vcpu.requests: done on the next entry */
+#define RV_REQ_FENCE_I		0	/* fence.i */
+#define RV_REQ_VVMA		1	/* hfence.vvma of the VM's VMID */
 
 static inline struct rv_vcpu *to_rv(struct hvmod_vcpu *vcpu)
 {
@@ -168,7 +182,18 @@ int rv_timer_wfi(struct hvmod_vcpu *vcpu);
 int rv_timer_one_reg(struct hvmod_vcpu *vcpu, u64 idx, u64 __user *uaddr,
 		     bool set);
 
+/* rv_smp.c */
+void rv_smp_init(struct rv_vcpu *v);
+int rv_smp_run(struct hvmod_vcpu *vcpu);
+void rv_smp_enter(struct rv_vcpu *v, int cpu);
+void rv_smp_exit(struct rv_vcpu *v);
+void rv_smp_take_irqs(struct rv_vcpu *v);
+int rv_smp_sbi(struct hvmod_vcpu *vcpu, unsigned long eid, unsigned long fid);
+bool rv_smp_probe(unsigned long eid);
+int rv_smp_mp_state(struct hvmod_vcpu *vcpu, unsigned long arg, bool set);
+
 /* rv_vcpu.c */
+void rv_vcpu_reset(struct rv_vcpu *v);
 int rv_vcpu_init(struct hvmod_vcpu *vcpu);
 void rv_vcpu_destroy(struct hvmod_vcpu *vcpu);
 int rv_vcpu_run(struct hvmod_vcpu *vcpu);

@@ -98,9 +98,10 @@ static bool rv_irq_pending(struct rv_vcpu *v)
 
 /*
  * A WFI (pc stepped over already).  An enabled interrupt pending or the
- * timer due: resume.  The timer armed: sleep until it is due, without
- * the VM's stage-2 lock (a slot change must not wait for a halted vCPU),
- * or until a signal.  Nothing that could wake it: KVM_EXIT_HLT, as KVM
+ * timer due: resume.  Else sleep until the timer is due or another vCPU
+ * raises an interrupt (rv_smp.c), without the VM's stage-2 lock (a slot
+ * change must not wait for a halted vCPU), or until a signal.  Nothing
+ * that could wake it (no timer, no other vCPU): KVM_EXIT_HLT, as KVM
  * without an in-kernel interrupt controller does for x86 HLT.
  */
 int rv_timer_wfi(struct hvmod_vcpu *vcpu)
@@ -109,14 +110,16 @@ int rv_timer_wfi(struct hvmod_vcpu *vcpu)
 	struct rw_semaphore *sem = &vcpu->vm->s2_sem;
 	int r;
 
+	rv_smp_take_irqs(v);
 	if (rv_irq_pending(v) || rv_timer_due(v))
 		return 1;
-	if (!v->timer.armed) {
+	if (!v->timer.armed && READ_ONCE(vcpu->vm->nr_vcpus) < 2) {
 		vcpu->run->exit_reason = KVM_EXIT_HLT;
 		return 0;
 	}
 	up_read(sem);
-	r = wait_event_interruptible(v->timer.wq, rv_timer_due(v));
+	r = wait_event_interruptible(v->timer.wq, rv_timer_due(v) ||
+				     READ_ONCE(v->irq_queued));
 	down_read(sem);
 	if (r) {
 		vcpu->run->exit_reason = KVM_EXIT_INTR;

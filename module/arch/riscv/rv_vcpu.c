@@ -55,7 +55,7 @@ static_assert(offsetof(struct rv_vcpu, ctx) == 0);
 /* rv_fp.S uses these */
 static_assert(offsetof(struct rv_fp, fcsr) == RV_FP_FCSR);
 
-static void rv_vcpu_reset(struct rv_vcpu *v)
+void rv_vcpu_reset(struct rv_vcpu *v)
 {
 	memset(&v->ctx, 0, sizeof(v->ctx));
 	memset(&v->csr, 0, sizeof(v->csr));
@@ -78,6 +78,7 @@ int rv_vcpu_init(struct hvmod_vcpu *vcpu)
 	v->tlb_gen = -1;
 	vcpu->arch = v;
 	rv_timer_init(v);
+	rv_smp_init(v);
 	rv_vcpu_reset(v);
 	return 0;
 }
@@ -117,6 +118,9 @@ static void rv_csr_save(struct rv_vscsr *c)
 	c->vsatp = csr_read(CSR_VSATP);
 }
 
+/* the vCPU that last ran on each CPU (see the flush in rv_enter_guest) */
+static DEFINE_PER_CPU(struct rv_vcpu *, rv_last_vcpu);
+
 static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
@@ -134,15 +138,24 @@ static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 	}
 	cpu = smp_processor_id();
 	csr_write(CSR_HGATP, rvm->hgatp);
-	/* entries for this VMID left by an earlier run, or zapped since */
-	if (cpu != v->last_cpu || gen != v->tlb_gen) {
+	/*
+	 * Entries for this VMID left by an earlier run, or zapped since; or
+	 * left here by another vCPU (of this VM: the VMID is shared, and the
+	 * guest's remote fences reached that vCPU, not this hart; or of
+	 * another VM without VMID bits).
+	 */
+	if (cpu != v->last_cpu || gen != v->tlb_gen ||
+	    __this_cpu_read(rv_last_vcpu) != v) {
 		if (rv_vmid_bits)
 			rv_hfence_gvma_vmid(rvm->vmid);
 		else
 			rv_hfence_gvma_all();
 		v->last_cpu = cpu;
 		v->tlb_gen = gen;
+		__this_cpu_write(rv_last_vcpu, v);
 	}
+	/* other vCPUs' IPIs and remote fences */
+	rv_smp_enter(v, cpu);
 	/* the timer's compare reached: the VS timer interrupt, until set_timer */
 	if (rv_timer_due(v)) {
 		v->csr.hvip |= BIT(IRQ_VS_TIMER);
@@ -166,6 +179,7 @@ static int rv_enter_guest(struct hvmod_vcpu *vcpu)
 			 (v->vu ? 0 : HSTATUS_SPVP);
 
 	rv_enter(&v->ctx);
+	rv_smp_exit(v);
 
 	/* the trap's sstatus.FS is the guest's use of its FP registers */
 	if ((v->ctx.sstatus & SR_FS) == SR_FS_DIRTY)
@@ -237,6 +251,9 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 	int i;
 
 	v->ctx.sepc += 4;
+	i = rv_smp_sbi(vcpu, eid, fid);
+	if (i != -ENOENT)
+		return i;
 	switch (eid) {
 	case RV_SBI_LEGACY_SET_TIMER:
 		rv_timer_set(v, x[10]);
@@ -265,7 +282,8 @@ static int rv_sbi(struct hvmod_vcpu *vcpu)
 			      x[10] == RV_SBI_EXT_TIME ||
 			      x[10] == RV_SBI_LEGACY_SET_TIMER ||
 			      x[10] == RV_SBI_LEGACY_PUTCHAR ||
-			      x[10] == RV_SBI_LEGACY_SHUTDOWN;
+			      x[10] == RV_SBI_LEGACY_SHUTDOWN ||
+			      rv_smp_probe(x[10]);
 			break;
 		case SBI_EXT_BASE_GET_MVENDORID:
 		case SBI_EXT_BASE_GET_MARCHID:
@@ -556,6 +574,9 @@ int rv_vcpu_run(struct hvmod_vcpu *vcpu)
 {
 	int r;
 
+	r = rv_smp_run(vcpu);
+	if (r <= 0)
+		return r;
 	rv_complete_user_exit(vcpu);
 	r = rv_enter_guest(vcpu);
 	if (r)
@@ -768,6 +789,9 @@ long rv_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 		return rv_one_reg(vcpu, arg, ioctl == KVM_SET_ONE_REG);
 	case KVM_GET_REG_LIST:
 		return rv_reg_list(arg);
+	case KVM_GET_MP_STATE:
+	case KVM_SET_MP_STATE:
+		return rv_smp_mp_state(vcpu, arg, ioctl == KVM_SET_MP_STATE);
 	default:
 		return -ENOTTY;
 	}
