@@ -262,11 +262,20 @@ static long run_keep_ymm(int fd, const uint8_t in[8][32], uint8_t out[8][32])
 	return ret;
 }
 
-/* The guest's YMM register n from an XSAVE image. */
-static void image_ymm(const uint8_t *img, int n, uint8_t ymm[32])
+/* Whether YMM0-15 in an XSAVE image equal regs (16 x 32 bytes). */
+static bool image_ymm_eq(const struct kvm_xsave *xs, const uint8_t *regs,
+			 const char *what)
 {
-	memcpy(ymm, img + XS_XMM0 + 16 * n, 16);
-	memcpy(ymm + 16, img + ymm_off + 16 * n, 16);
+	const uint8_t *img = (const uint8_t *)xs->region;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		if (memcmp(img + XS_XMM0 + 16 * i, regs + 32 * i, 16) ||
+		    memcmp(img + ymm_off + 16 * i, regs + 32 * i + 16, 16)) {
+			tap_diag("YMM%d: %s", i, what);
+			return false;
+		}
+	return true;
 }
 
 static void test_avx(void)
@@ -274,7 +283,7 @@ static void test_avx(void)
 	static struct kvm_xsave xs;
 	uint8_t *in = vm.mem + G_YMM_IN, *out = vm.mem + G_YMM_OUT;
 	uint32_t *seen = (uint32_t *)(vm.mem + G_SEEN);
-	uint8_t host_in[8][32], host_out[8][32], ymm[32];
+	uint8_t host_in[8][32], host_out[8][32];
 	struct hv_vcpu v;
 	bool ok;
 	long ret;
@@ -301,12 +310,7 @@ static void test_avx(void)
 		tap_bail("KVM_GET_XSAVE: %s", hv_errname(errno));
 	ok = (*(uint64_t *)((uint8_t *)xs.region + XS_XSTATE_BV) & XFEAT_YMM) &&
 	     get_xcr0(&v) == 7;
-	for (i = 0; i < 16 && ok; i++) {
-		image_ymm((uint8_t *)xs.region, i, ymm);
-		ok = !memcmp(ymm, in + 32 * i, 32);
-		if (!ok)
-			tap_diag("YMM%d in the image differs from what the guest loaded", i);
-	}
+	ok = ok && image_ymm_eq(&xs, in, "the image differs from what the guest loaded");
 	tap_result(ok, "KVM_GET_XSAVE: the guest's YMM0-15 (XSTATE_BV has YMM), KVM_GET_XCRS 7");
 
 	/* new contents for all 16 registers, both halves */
@@ -322,13 +326,8 @@ static void test_avx(void)
 	*(uint32_t *)((uint8_t *)xs.region + XS_MXCSR) &= ~(1U << 20);
 	tap_result(ok, "KVM_SET_XSAVE: XSTATE_BV with PKRU, MXCSR reserved bit -> EINVAL");
 	hv_check(ioctl(v.fd, KVM_SET_XSAVE, &xs), 0, "KVM_SET_XSAVE with new YMM0-15");
-	ok = hv_run_io(&v, KVM_EXIT_IO_OUT, 1, 0x11, NULL);
-	for (i = 0; i < 16 && ok; i++) {
-		image_ymm((uint8_t *)xs.region, i, ymm);
-		ok = !memcmp(ymm, out + 32 * i, 32);
-		if (!ok)
-			tap_diag("guest YMM%d is not what KVM_SET_XSAVE put there", i);
-	}
+	ok = hv_run_io(&v, KVM_EXIT_IO_OUT, 1, 0x11, NULL) &&
+	     image_ymm_eq(&xs, out, "the guest's is not what KVM_SET_XSAVE put there");
 	tap_result(ok, "guest stores the YMM0-15 of KVM_SET_XSAVE");
 
 	for (i = 0; i < 256; i++)
@@ -338,13 +337,8 @@ static void test_avx(void)
 	ret = run_keep_ymm(v.fd, host_in, host_out);
 	ok = ret == 0 && hv_is_io(&v, KVM_EXIT_IO_OUT, 1, 0x10, NULL) &&
 	     !memcmp(host_in, host_out, sizeof(host_in)) &&
-	     hv_run_io(&v, KVM_EXIT_IO_OUT, 1, 0x11, NULL);
-	for (i = 0; i < 16 && ok; i++) {
-		image_ymm((uint8_t *)xs.region, i, ymm);
-		ok = !memcmp(ymm, out + 32 * i, 32);
-		if (!ok)
-			tap_diag("guest YMM%d changed by this process's YMM work", i);
-	}
+	     hv_run_io(&v, KVM_EXIT_IO_OUT, 1, 0x11, NULL) &&
+	     image_ymm_eq(&xs, out, "the guest's changed by this process's YMM work");
 	if (!tap_result(ok, "this process's YMM8-15 unchanged by KVM_RUN, the guest's YMM0-15 unchanged by them"))
 		tap_diag("KVM_RUN returned %ld", ret);
 	hv_vcpu_free(&v);
