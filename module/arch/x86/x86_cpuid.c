@@ -304,12 +304,19 @@ bool x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
 	return false;
 }
 
+/*
+ * XSAVE for CR4.OSXSAVE: as KVM, a vCPU without a CPUID table yet gets
+ * what the host supports, one with a table what the table says.
+ */
 bool x86_guest_has_xsave(const struct x86_vcpu *x)
 {
 	u32 out[4];
 
-	return x86_supported_xcr0() && x86_cpuid(x, 1, 0, out) &&
-	       (out[2] & HV_1_ECX_XSAVE);
+	if (!x86_supported_xcr0())
+		return false;
+	if (!x->cpuid_nent)
+		return true;
+	return x86_cpuid(x, 1, 0, out) && (out[2] & HV_1_ECX_XSAVE);
 }
 
 /*
