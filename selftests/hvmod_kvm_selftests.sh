@@ -38,11 +38,12 @@ PASS="kvm_create_max_vcpus x86_64/max_vcpuid_cap_test"
 #    x86_64/smm_test x86_64/state_test x86_64/tsc_msrs_test
 #    x86_64/userspace_io_test x86_64/userspace_msr_exit_test
 #    x86_64/xapic_state_test x86_64/xss_msr_test
+#    x86_64/cr4_cpuid_sync_test (skipped for lack of XSAVE before hvmod
+#    offered it)
 #    x86_64/set_sregs_test (its vCPU-model-less first half runs on hvmod)
 #    set_memory_region_test (first KVM_SET_NR_MMU_PAGES: ENOTTY)
 #  Skip themselves, a capability hvmod does not report:
 #    kvm_binary_stats_test     KVM_CAP_BINARY_STATS_FD
-#    x86_64/cr4_cpuid_sync_test  XSAVE in KVM_GET_SUPPORTED_CPUID (XSAVE work)
 #    x86_64/debug_regs         KVM_CAP_SET_GUEST_DEBUG
 #    x86_64/emulator_error_test  KVM_CAP_SMALLER_MAXPHYADDR
 #    x86_64/fix_hypercall_test x86_64/monitor_mwait_test  KVM_CAP_DISABLE_QUIRKS2

@@ -29,7 +29,7 @@ static const struct sregs_row bad_sregs[] = {
 	{ "CR0.PG without CR0.PE", HV_PROT32, CR0_PG, CR0_PE, 0, 0, 0, 0, -1 },
 	{ "CR4.LA57 (bit 12)", HV_PROT32, 0, 0, 1ULL << 12, 0, 0, 0, -1 },
 	{ "CR4.VMXE (bit 13)", HV_PROT32, 0, 0, 1ULL << 13, 0, 0, 0, -1 },
-	{ "CR4.OSXSAVE (bit 18)", HV_PROT32, 0, 0, 1ULL << 18, 0, 0, 0, -1 },
+	{ "CR4.PKE (bit 22, no PKU offered)", HV_PROT32, 0, 0, 1ULL << 22, 0, 0, 0, -1 },
 	{ "CR4 bit 32 (reserved)", HV_PROT32, 0, 0, 1ULL << 32, 0, 0, 0, -1 },
 	{ "EFER.SVME (bit 12)", HV_PROT32, 0, 0, 0, 0, 1ULL << 12, 0, -1 },
 	{ "EFER bit 63 (reserved)", HV_PROT32, 0, 0, 0, 0, 1ULL << 63, 0, -1 },

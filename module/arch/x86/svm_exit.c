@@ -163,7 +163,8 @@ static int svm_exit_cpuid(struct hvmod_vcpu *vcpu)
 	unsigned long *gpr = svm->x.gpr;
 	u32 out[4];
 
-	x86_cpuid(&svm->x, gpr[X86_RAX], gpr[X86_RCX], out);
+	x86_guest_cpuid(&svm->x, svm->vmcb->save.cr4, gpr[X86_RAX],
+			gpr[X86_RCX], out);
 	gpr[X86_RAX] = out[0];
 	gpr[X86_RBX] = out[1];
 	gpr[X86_RCX] = out[2];
@@ -195,6 +196,18 @@ static int svm_exit_msr(struct hvmod_vcpu *vcpu)
 		return 1;
 	}
 	svm_skip(vcpu, 2);
+	return 1;
+}
+
+/* XSETBV (0f 01 d1): the guest's XCR0, or #GP as the CPU would raise it. */
+static int svm_exit_xsetbv(struct hvmod_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (x86_emulate_xsetbv(&svm->x, svm->vmcb->save.cpl))
+		svm_inject_exception(svm, X86_TRAP_GP, true, 0);
+	else
+		svm_skip(vcpu, 3);
 	return 1;
 }
 
@@ -255,6 +268,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		return svm_exit_cpuid(vcpu);
 	case SVM_EXIT_MSR:
 		return svm_exit_msr(vcpu);
+	case SVM_EXIT_XSETBV:
+		return svm_exit_xsetbv(vcpu);
 	case SVM_EXIT_NPF:
 		r = svm_exit_npf(vcpu);
 		break;
@@ -295,7 +310,6 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_INVLPGA:
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_XSETBV:
 	case SVM_EXIT_RDPRU:
 	case SVM_EXIT_RSM:
 		/* not offered by the guest's CPUID */

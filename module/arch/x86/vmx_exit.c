@@ -186,12 +186,27 @@ static int vmx_exit_cpuid(struct vmx_vcpu *vmx)
 	unsigned long *gpr = vmx->x.gpr;
 	u32 out[4];
 
-	x86_cpuid(&vmx->x, gpr[X86_RAX], gpr[X86_RCX], out);
+	x86_guest_cpuid(&vmx->x, vmx->cr4, gpr[X86_RAX], gpr[X86_RCX], out);
 	gpr[X86_RAX] = out[0];
 	gpr[X86_RBX] = out[1];
 	gpr[X86_RCX] = out[2];
 	gpr[X86_RDX] = out[3];
 	vmx_skip(vmx);
+	return 1;
+}
+
+/* XSETBV: the guest's XCR0, or #GP as the CPU would raise it. */
+static int vmx_exit_xsetbv(struct vmx_vcpu *vmx)
+{
+	u32 ss_ar;
+
+	vmx_vmcs_get(vmx);
+	ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
+	vmx_vmcs_put();
+	if (x86_emulate_xsetbv(&vmx->x, (ss_ar >> 5) & 3))	/* SS.DPL is the CPL */
+		vmx_inject_exception(vmx, X86_TRAP_GP, true, 0);
+	else
+		vmx_skip(vmx);
 	return 1;
 }
 
@@ -374,6 +389,8 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 	case EXIT_REASON_TRIPLE_FAULT:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
+	case EXIT_REASON_XSETBV:
+		return vmx_exit_xsetbv(vmx);
 	case EXIT_REASON_DR_ACCESS:
 		return x86_emulate_mov_dr(vcpu, &vmx_x86_ops);
 	case EXIT_REASON_INVD:		/* never let a guest drop host cache lines */
@@ -398,7 +415,6 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 	case EXIT_REASON_VMFUNC:
 	case EXIT_REASON_MWAIT_INSTRUCTION:
 	case EXIT_REASON_MONITOR_INSTRUCTION:
-	case EXIT_REASON_XSETBV:
 	case EXIT_REASON_GETSEC:
 		/* not offered by the guest's CPUID */
 		vmx_inject_exception(vmx, X86_TRAP_UD, false, 0);

@@ -45,7 +45,7 @@ enum {
 			 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |	  \
 			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |		  \
 			 X86_CR4_FSGSBASE | X86_CR4_PCIDE | X86_CR4_SMEP | \
-			 X86_CR4_SMAP)
+			 X86_CR4_SMAP | X86_CR4_OSXSAVE)
 
 static DEFINE_PER_CPU(struct list_head, vmx_loaded);
 static DEFINE_PER_CPU(struct vmx_vcpu *, vmx_current);
@@ -315,6 +315,9 @@ static bool vmx_guest_cs_l(struct vmx_vcpu *vmx)
 
 bool vmx_cr4_valid(struct vmx_vcpu *vmx, unsigned long cr4)
 {
+	/* OSXSAVE only with XSAVE in the vCPU's CPUID (#GP otherwise, as KVM) */
+	if ((cr4 & X86_CR4_OSXSAVE) && !x86_guest_has_xsave(&vmx->x))
+		return false;
 	return !(cr4 & ~VMX_CR4_GUEST) &&
 	       !((cr4 | vmx_cfg.cr4_fixed0) & ~vmx_cfg.cr4_fixed1);
 }

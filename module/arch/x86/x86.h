@@ -29,6 +29,10 @@ enum x86_gpr {
 
 #define X86_MAX_IO_MSRS		1000	/* as KVM: per GET/SET_MSRS call */
 
+/* XCR0 components a guest may enable, where the host has them (x86_xsave.c) */
+#define X86_XCR0_OFFERED	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | \
+				 XFEATURE_MASK_YMM)
+
 /* Must be the first member of a backend's vCPU (vcpu->arch points to it). */
 struct x86_vcpu {
 	unsigned long gpr[X86_NR_GPRS];	/* all 16, synced with VMCB/VMCS */
@@ -38,6 +42,7 @@ struct x86_vcpu {
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;			/* the guest's, for RDTSCP */
+	u64 xcr0;			/* the guest's, loaded around entries */
 	/*
 	 * Debug registers as the guest sees them.  MOV DR always exits and
 	 * is emulated on these copies: the hardware's DR0-3 stay the host's
@@ -117,9 +122,22 @@ int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops);
 
 /* x86_cpuid.c */
 long x86_dev_ioctl(unsigned int ioctl, unsigned long arg);
-void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4]);
+bool x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4]);
+void x86_guest_cpuid(const struct x86_vcpu *x, unsigned long cr4, u32 fn,
+		     u32 idx, u32 out[4]);
+bool x86_guest_has_xsave(const struct x86_vcpu *x);
 int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
 int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
+
+/* x86_xsave.c */
+void x86_xsave_cpu_enable(void);
+u64 x86_supported_xcr0(void);
+u32 x86_xstate_size(u64 xcr0, bool compacted);
+int x86_set_xcr(struct x86_vcpu *x, u32 index, u64 xcr0);
+int x86_emulate_xsetbv(struct x86_vcpu *x, unsigned int cpl);
+void x86_load_guest_xcr0(struct x86_vcpu *x);
+void x86_load_host_xcr0(struct x86_vcpu *x);
+long x86_xsave_ioctl(struct x86_vcpu *x, unsigned int ioctl, void __user *argp);
 
 /* x86_msr.c: 0 on success, -ENOENT for an MSR hvmod does not emulate */
 int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -2,9 +2,10 @@
 /*
  * CPUID policy: KVM_GET_SUPPORTED_CPUID offers the host's leaves minus
  * what hvmod does not virtualize (no nested virtualization, no local
- * APIC, no XSAVE/AVX state switching, no MTRR/MCA MSRs, no MONITOR);
+ * APIC, no XSAVE state beyond x87/SSE/AVX, no MTRR/MCA MSRs, no MONITOR);
  * KVM_SET_CPUID2 stores the vCPU's table and CPUID exits are answered
- * from it in the kernel.
+ * from it in the kernel, with the bits KVM keeps up to date at run time
+ * (CPUID.1 OSXSAVE from CR4, the XSAVE sizes in 0xD from XCR0).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,20 +15,27 @@
 #include <asm/processor.h>
 #include "x86.h"
 
-#define HV_BASIC_MAX	0x7
+#define HV_BASIC_MAX	0xd
 #define HV_EXT_MAX	0x80000008
 #define HV_SIGNATURE	0x40000000
 
-/* CPUID.1 bits hidden from guests (ECX, EDX). */
+/* CPUID.1 bits hidden from guests (ECX, EDX); OSXSAVE follows CR4 at run time. */
 #define HV_1_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
-			 BIT(12) | BIT(15) | BIT(21) | BIT(24) | BIT(26) |  \
-			 BIT(27) | BIT(28) | BIT(29))
+			 BIT(15) | BIT(21) | BIT(24) | HV_1_ECX_OSXSAVE)
+#define HV_1_ECX_XSAVE		BIT(26)
+#define HV_1_ECX_OSXSAVE	BIT(27)
+/* need the YMM state component: FMA, AVX, F16C; AVX2 in 7.0:EBX */
+#define HV_1_ECX_AVX	(BIT(12) | BIT(28) | BIT(29))
+#define HV_7_EBX_AVX2	BIT(5)
 #define HV_1_EDX_HIDE	(BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) |   \
 			 BIT(29) | BIT(31))
 #define HV_1_ECX_HYPERVISOR	BIT(31)
 /* CPUID.7.0:EBX kept: FSGSBASE BMI1 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT SHA */
 #define HV_7_EBX_KEEP	(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) |       \
 			 BIT(19) | BIT(20) | BIT(23) | BIT(29))
+/* CPUID.0xD.1:EAX kept: XSAVEOPT XSAVEC XGETBV1 (no XSAVES: no XSS) */
+#define HV_D1_EAX_KEEP	(BIT(0) | BIT(1) | BIT(2))
+#define HV_D1_EAX_XSAVEC	BIT(1)
 #define HV_81_ECX_SVM	BIT(2)
 #define HV_87_EDX_KEEP	BIT(8)			/* invariant TSC */
 
@@ -53,7 +61,7 @@ static struct kvm_cpuid_entry2 *hv_add(struct hv_cpuid_buf *b, u32 fn,
 	return e;
 }
 
-static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max)
+static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max, u64 xcr0)
 {
 	switch (e->function) {
 	case 0:
@@ -61,15 +69,54 @@ static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max)
 		break;
 	case 1:
 		e->ecx = (e->ecx & ~HV_1_ECX_HIDE) | HV_1_ECX_HYPERVISOR;
+		if (!xcr0)
+			e->ecx &= ~HV_1_ECX_XSAVE;
+		if (!(xcr0 & XFEATURE_MASK_YMM))
+			e->ecx &= ~HV_1_ECX_AVX;
 		e->edx &= ~HV_1_EDX_HIDE;
 		break;
 	case 7:
 		e->eax = 0;
-		e->ebx &= HV_7_EBX_KEEP;
+		e->ebx &= HV_7_EBX_KEEP |
+			  ((xcr0 & XFEATURE_MASK_YMM) ? HV_7_EBX_AVX2 : 0);
 		e->ecx = 0;
 		e->edx = 0;
 		break;
 	}
+}
+
+/*
+ * Leaf 0xD for the supported XCR0: 0 (the components, sizes), 1 (XSAVE
+ * variants, no XSS) and one sub-leaf per offered component >= 2.
+ */
+static int hv_add_xsave(struct hv_cpuid_buf *b, u64 xcr0)
+{
+	struct kvm_cpuid_entry2 *e;
+	unsigned int i;
+
+	e = hv_add(b, 0xd, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	if (!e)
+		return -E2BIG;
+	e->eax = (u32)xcr0;
+	e->edx = xcr0 >> 32;
+	e->ebx = x86_xstate_size(xcr0, false);
+	e->ecx = e->ebx;
+	e = hv_add(b, 0xd, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	if (!e)
+		return -E2BIG;
+	e->eax &= HV_D1_EAX_KEEP;
+	e->ebx = (e->eax & HV_D1_EAX_XSAVEC) ? x86_xstate_size(xcr0, true) : 0;
+	e->ecx = 0;
+	e->edx = 0;
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		e = hv_add(b, 0xd, i, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+		if (!e)
+			return -E2BIG;
+		e->edx = 0;
+	}
+	return 0;
 }
 
 static void hv_filter_ext(struct kvm_cpuid_entry2 *e, u32 max)
@@ -100,12 +147,22 @@ static int hv_supported_cpuid(struct hv_cpuid_buf *b)
 {
 	u32 bmax = min_t(u32, cpuid_eax(0), HV_BASIC_MAX);
 	u32 emax = min_t(u32, cpuid_eax(0x80000000), HV_EXT_MAX);
+	u64 xcr0 = x86_supported_xcr0();
 	struct kvm_cpuid_entry2 *e;
 	u32 fn, idx;
 
+	/* no leaf 0xD without XSAVE: then the last is 7 at most */
+	if (!xcr0 || bmax < 0xd)
+		bmax = min_t(u32, bmax, 7);
 	for (fn = 0; fn <= bmax; fn++) {
-		if (fn == 3 || fn == 5 || fn == 6)
+		/* 8-0xC: reserved, DCA, PMU, topology: none offered */
+		if (fn == 3 || fn == 5 || fn == 6 || (fn >= 8 && fn <= 0xc))
 			continue;
+		if (fn == 0xd) {
+			if (hv_add_xsave(b, xcr0))
+				return -E2BIG;
+			continue;
+		}
 		if (fn == 4 || fn == 7) {
 			/* sub-leaves: leaf 4 until its null type, leaf 7.0 */
 			for (idx = 0; idx < 8; idx++) {
@@ -113,7 +170,7 @@ static int hv_supported_cpuid(struct hv_cpuid_buf *b)
 					   KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
 				if (!e)
 					return -E2BIG;
-				hv_filter_basic(e, bmax);
+				hv_filter_basic(e, bmax, xcr0);
 				if (fn == 7 || !(e->eax & 0x1f))
 					break;
 			}
@@ -122,7 +179,7 @@ static int hv_supported_cpuid(struct hv_cpuid_buf *b)
 		e = hv_add(b, fn, 0, 0);
 		if (!e)
 			return -E2BIG;
-		hv_filter_basic(e, bmax);
+		hv_filter_basic(e, bmax, xcr0);
 	}
 
 	e = hv_add(b, HV_SIGNATURE, 0, 0);
@@ -224,8 +281,8 @@ int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
 	return 0;
 }
 
-/* A guest CPUID: the vCPU's table entry, or zeros if it has none. */
-void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
+/* The vCPU's table entry fn.idx; false (and zeros) if it has none. */
+bool x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
 {
 	const struct kvm_cpuid_entry2 *e;
 	u32 i;
@@ -242,6 +299,43 @@ void x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4])
 		out[1] = e->ebx;
 		out[2] = e->ecx;
 		out[3] = e->edx;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * XSAVE for CR4.OSXSAVE: as KVM, a vCPU without a CPUID table yet gets
+ * what the host supports, one with a table what the table says.
+ */
+bool x86_guest_has_xsave(const struct x86_vcpu *x)
+{
+	u32 out[4];
+
+	if (!x86_supported_xcr0())
+		return false;
+	if (!x->cpuid_nent)
+		return true;
+	return x86_cpuid(x, 1, 0, out) && (out[2] & HV_1_ECX_XSAVE);
+}
+
+/*
+ * A guest CPUID instruction: the table entry with what KVM updates at run
+ * time (kvm_update_cpuid_runtime): OSXSAVE mirrors CR4.OSXSAVE, 0xD.0 and
+ * 0xD.1 EBX are the XSAVE image sizes for the guest's current XCR0.
+ */
+void x86_guest_cpuid(const struct x86_vcpu *x, unsigned long cr4, u32 fn,
+		     u32 idx, u32 out[4])
+{
+	if (!x86_cpuid(x, fn, idx, out))
 		return;
+	if (fn == 1 && boot_cpu_has(X86_FEATURE_XSAVE)) {
+		out[2] &= ~HV_1_ECX_OSXSAVE;
+		if (cr4 & X86_CR4_OSXSAVE)
+			out[2] |= HV_1_ECX_OSXSAVE;
+	} else if (fn == 0xd && idx == 0) {
+		out[1] = x86_xstate_size(x->xcr0, false);
+	} else if (fn == 0xd && idx == 1 && (out[0] & HV_D1_EAX_XSAVEC)) {
+		out[1] = x86_xstate_size(x->xcr0, true);
 	}
 }

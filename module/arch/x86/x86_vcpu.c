@@ -2,7 +2,8 @@
 /*
  * The KVM x86 vCPU register ABI, shared by SVM and VMX: GET/SET_REGS,
  * GET/SET_SREGS (with KVM's validity rules), GET/SET_FPU, CPUID2, MSRS,
- * GET_TSC_KHZ, and the guest FPU that is swapped in for KVM_RUN.
+ * GET_TSC_KHZ, GET/SET_DEBUGREGS, and the guest FPU that is swapped in
+ * for KVM_RUN (its XSAVE state: x86_xsave.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +27,7 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
 	x->pending_irq = -1;
 	x->dr6 = X86_DR6_INIT;		/* as at reset */
 	x->dr7 = X86_DR7_INIT;
+	x->xcr0 = XFEATURE_MASK_FP;	/* at reset */
 	return 0;
 }
 
@@ -60,6 +62,7 @@ void x86_cpu_enable(void)
 {
 	if (boot_cpu_has(X86_FEATURE_RDTSCP))
 		rdmsrl(MSR_TSC_AUX, *this_cpu_ptr(&x86_host_tsc_aux));
+	x86_xsave_cpu_enable();
 }
 
 /*
@@ -71,7 +74,8 @@ void x86_cpu_enable(void)
  * "do not enter, return to the run loop", as in KVM's vcpu_enter_guest().
  * RDTSCP in the guest reads TSC_AUX directly: the guest's value goes in
  * here and the host's (its CPU number for getcpu()) comes back in
- * x86_after_exit(), both with IRQs off.
+ * x86_after_exit(), both with IRQs off; so do the guest's and host's
+ * XCR0.
  */
 bool x86_enter_ok(struct x86_vcpu *x)
 {
@@ -83,14 +87,16 @@ bool x86_enter_ok(struct x86_vcpu *x)
 	if (boot_cpu_has(X86_FEATURE_RDTSCP) &&
 	    x->tsc_aux != this_cpu_read(x86_host_tsc_aux))
 		wrmsrl(MSR_TSC_AUX, x->tsc_aux);
+	x86_load_guest_xcr0(x);
 	return true;
 }
 
-/* Right after the exit, IRQs still off: the host's TSC_AUX back. */
+/* Right after the exit, IRQs still off: the host's XCR0 and TSC_AUX back. */
 void x86_after_exit(struct x86_vcpu *x)
 {
 	u64 host = this_cpu_read(x86_host_tsc_aux);
 
+	x86_load_host_xcr0(x);
 	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->tsc_aux != host)
 		wrmsrl(MSR_TSC_AUX, host);
 }
@@ -150,7 +156,7 @@ static void x86_set_regs(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 }
 
 /* KVM's rules (kvm_is_valid_sregs): reject what the CPU could not hold. */
-static int x86_check_sregs(const struct kvm_sregs *s)
+static int x86_check_sregs(const struct x86_vcpu *x, const struct kvm_sregs *s)
 {
 	const u64 efer_ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX;
 	u64 cr4_ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD |
@@ -170,6 +176,9 @@ static int x86_check_sregs(const struct kvm_sregs *s)
 		cr4_ok |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		cr4_ok |= X86_CR4_SMAP;
+	/* and, as KVM's kvm_is_valid_cr4(), only if the vCPU's CPUID has it */
+	if (x86_guest_has_xsave(x))
+		cr4_ok |= X86_CR4_OSXSAVE;
 
 	if (s->cr0 >> 32 || ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)) ||
 	    ((s->cr0 & X86_CR0_PG) && !(s->cr0 & X86_CR0_PE))) {
@@ -240,6 +249,38 @@ static void x86_set_fpu(struct x86_vcpu *x, const struct kvm_fpu *f)
 }
 
 /*
+ * KVM_GET/SET_DEBUGREGS: the copies MOV DR is emulated on (x86_emulate.c).
+ * As KVM: no flags, DR6/DR7 bits 63:32 are reserved (EINVAL).
+ */
+static long x86_get_debugregs(struct x86_vcpu *x, void __user *argp)
+{
+	struct kvm_debugregs d;
+
+	memset(&d, 0, sizeof(d));
+	memcpy(d.db, x->db, sizeof(d.db));
+	d.dr6 = x->dr6;
+	d.dr7 = x->dr7;
+	return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
+}
+
+static long x86_set_debugregs(struct x86_vcpu *x, void __user *argp)
+{
+	struct kvm_debugregs d;
+
+	if (copy_from_user(&d, argp, sizeof(d)))
+		return -EFAULT;
+	if (d.flags || d.dr6 >> 32 || d.dr7 >> 32) {
+		hvmod_reject("KVM_SET_DEBUGREGS: flags 0x%llx, DR6 0x%llx, DR7 0x%llx: reserved bits",
+			     d.flags, d.dr6, d.dr7);
+		return -EINVAL;
+	}
+	memcpy(x->db, d.db, sizeof(x->db));
+	x->dr6 = d.dr6;
+	x->dr7 = d.dr7;
+	return 0;
+}
+
+/*
  * KVM_CHECK_EXTENSION answers of both x86 backends (the guest ABI is
  * shared); -1: the generic core answers.
  */
@@ -251,7 +292,11 @@ int x86_check_extension(long cap)
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_ENABLE_CAP_VM:
+	case KVM_CAP_DEBUGREGS:
 		return 1;
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
+		return boot_cpu_has(X86_FEATURE_XSAVE);
 	default:
 		return -1;
 	}
@@ -332,7 +377,7 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case KVM_SET_SREGS:
 		if (copy_from_user(&u.sregs, argp, sizeof(u.sregs)))
 			return -EFAULT;
-		r = x86_check_sregs(&u.sregs);
+		r = x86_check_sregs(x, &u.sregs);
 		if (r)
 			return r;
 		ops->set_sregs(vcpu, &u.sregs);
@@ -393,7 +438,11 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		}
 		x->pending_irq = u.irq.irq;
 		return 0;
+	case KVM_GET_DEBUGREGS:
+		return x86_get_debugregs(x, argp);
+	case KVM_SET_DEBUGREGS:
+		return x86_set_debugregs(x, argp);
 	default:
-		return -ENOTTY;
+		return x86_xsave_ioctl(x, ioctl, argp);
 	}
 }
