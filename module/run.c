@@ -3,7 +3,8 @@
  * KVM_RUN: the generic run loop.  The backend enters the guest once per
  * call and decodes the exit: > 0 means handled in the kernel (enter
  * again), 0 means struct kvm_run holds an exit for userspace, < 0 is an
- * error for the ioctl.
+ * error for the ioctl.  vcpu_put() runs on every return, so that the
+ * backend can refresh what kvm_run reports (KVM's post_kvm_run_save()).
  */
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -17,15 +18,11 @@ long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 
 	if (!hvmod_be->vcpu_run)
 		return -ENOTTY;
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
-		return -EINTR;
-	}
 
 	if (hvmod_be->vcpu_load)
 		hvmod_be->vcpu_load(vcpu);
 	for (;;) {
-		if (signal_pending(current)) {
+		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
 			break;

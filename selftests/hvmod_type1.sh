@@ -55,22 +55,8 @@ report() {
 	fi
 }
 
-[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (svm box only)"
-[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
-BB=/bin/busybox
-[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
-"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
-[ -c "$DEV" ] || skip_all "$DEV missing"
-info=$("$HVCTL" info --json --device "$DEV" 2>&1)
-case $info in
-*'"backend"'*)
-	case $info in
-	*'"run"'*) ;;
-	*) skip_all "$DEV cannot run guests (no \"run\" feature)" ;;
-	esac ;;
-*'api_version'*) ;;
-*) skip_all "$DEV not usable: $(printf '%s' "$info" | head -n 1)" ;;
-esac
+. "$here/lib/guest_kernel.sh"
+guest_kernel_preflight
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_type1.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT

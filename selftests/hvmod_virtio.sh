@@ -51,23 +51,9 @@ report() {
 	fi
 }
 
-[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (svm box only)"
+. "$here/lib/guest_kernel.sh"
+guest_kernel_preflight
 [ -f "$VIO_KO" ] || skip_all "no $VIO_KO (svm box only)"
-[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
-BB=/bin/busybox
-[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
-"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
-[ -c "$DEV" ] || skip_all "$DEV missing"
-info=$("$HVCTL" info --json --device "$DEV" 2>&1)
-case $info in
-*'"backend"'*)
-	case $info in
-	*'"run"'*) ;;
-	*) skip_all "$DEV cannot run guests (no \"run\" feature)" ;;
-	esac ;;
-*'api_version'*) ;;
-*) skip_all "$DEV not usable: $(printf '%s' "$info" | head -n 1)" ;;
-esac
 MODDIR=/lib/modules/$(uname -r)
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_virtio.XXXXXX") || exit 1

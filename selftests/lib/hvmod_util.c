@@ -420,8 +420,10 @@ void hv_kmsg_close(struct hv_kmsg *m)
 
 static void hv_kmsg_problem(const char *text, void *arg)
 {
+	/* as the kernel words them: "KVM_SET_DEBUGREGS" is no BUG */
 	static const char *const bad[] = {
-		"BUG", "WARNING", "Oops", "Call Trace", "general protection",
+		"BUG:", "kernel BUG at", "WARNING:", "Oops", "Call Trace",
+		"general protection",
 	};
 	int *hits = arg;
 	unsigned int i;

@@ -183,6 +183,8 @@ static void svm_vcpu_load(struct hvmod_vcpu *vcpu)
 
 static void svm_vcpu_put(struct hvmod_vcpu *vcpu)
 {
+	/* also after EINTR: ready_for_interrupt_injection must be current */
+	svm_fill_run_state(vcpu);
 	x86_vcpu_put(&to_svm(vcpu)->x);
 }
 

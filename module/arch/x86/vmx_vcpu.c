@@ -753,6 +753,8 @@ void vmx_vcpu_load(struct hvmod_vcpu *vcpu)
 
 void vmx_vcpu_put(struct hvmod_vcpu *vcpu)
 {
+	/* also after EINTR: ready_for_interrupt_injection must be current */
+	vmx_fill_run_state(vcpu);
 	x86_vcpu_put(&to_vmx(vcpu)->x);
 }
 

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the tests that boot a Linux guest with hvctl (hvmod_type1.sh,
+# hvmod_virtio.sh) need before they start, sourced (POSIX sh / busybox).
+# The caller defines skip_all and sets KERNEL, HVCTL and DEV.
+
+# guest_kernel_preflight: skips the test unless the guest kernel, hvctl, a
+# busybox with cpio -o and a device that runs guests are there; sets BB.
+guest_kernel_preflight() {
+	[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (svm box only)"
+	[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
+	BB=/bin/busybox
+	[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
+	"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
+	[ -c "$DEV" ] || skip_all "$DEV missing"
+	_info=$("$HVCTL" info --json --device "$DEV" 2>&1)
+	case $_info in
+	*'"backend"'*)
+		case $_info in
+		*'"run"'*) ;;
+		*) skip_all "$DEV cannot run guests (no \"run\" feature)" ;;
+		esac ;;
+	*'api_version'*) ;;
+	*) skip_all "$DEV not usable: $(printf '%s' "$_info" | head -n 1)" ;;
+	esac
+}
