@@ -136,15 +136,6 @@ boot() {
 
 secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 
-# expect RC PATTERN...: WHY (empty when OUT matches)
-expect() {
-	WHY=
-	[ "$RC" = "$1" ] || { WHY="exit $RC, expected $1"; return; }
-	shift
-	for _p in "$@"; do
-		grep -q -- "$_p" "$OUT" || { WHY="output lacks '$_p'"; return; }
-	done
-}
 
 # --------------------------------------------------------------------- cases
 boot poweroff "$DEV" poweroff

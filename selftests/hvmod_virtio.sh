@@ -51,6 +51,7 @@ report() {
 	fi
 }
 
+FAIL_MARK=HVMOD-VIRTIO-FAIL
 . "$here/lib/guest_kernel.sh"
 guest_kernel_preflight
 [ -f "$VIO_KO" ] || skip_all "no $VIO_KO (svm box only)"
@@ -184,17 +185,6 @@ boot() {
 	diag "boot $_name: exit $RC after $(($(date +%s) - _t0)) s"
 }
 
-# expect RC PATTERN...: WHY (empty when OUT matches)
-expect() {
-	WHY=
-	[ "$RC" = "$1" ] || { WHY="exit $RC, expected $1"; return; }
-	shift
-	for _p in "$@"; do
-		grep -q -- "$_p" "$OUT" || { WHY="output lacks '$_p'"; return; }
-	done
-	grep -q "HVMOD-VIRTIO-FAIL" "$OUT" &&
-		WHY="guest: $(grep -m 1 HVMOD-VIRTIO-FAIL "$OUT")"
-}
 
 # the disk: 64 KiB of random data; its first 4 KiB checksummed
 TOK=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')

@@ -2,7 +2,8 @@
 #
 # What the tests that boot a Linux guest with hvctl (hvmod_type1.sh,
 # hvmod_virtio.sh) need before they start, sourced (POSIX sh / busybox).
-# The caller defines skip_all and sets KERNEL, HVCTL and DEV.
+# The caller defines skip_all and sets KERNEL, HVCTL and DEV; for expect,
+# RC and OUT (and FAIL_MARK if its guest reports failures by a marker).
 
 # guest_kernel_preflight: skips the test unless the guest kernel, hvctl, a
 # busybox with cpio -o and a device that runs guests are there; sets BB.
@@ -23,4 +24,18 @@ guest_kernel_preflight() {
 	*'api_version'*) ;;
 	*) skip_all "$DEV not usable: $(printf '%s' "$_info" | head -n 1)" ;;
 	esac
+}
+
+# expect RC PATTERN...: WHY (empty when hvctl exited with RC, OUT has every
+# PATTERN and, with FAIL_MARK set, no line holding FAIL_MARK)
+expect() {
+	WHY=
+	[ "$RC" = "$1" ] || { WHY="exit $RC, expected $1"; return; }
+	shift
+	for _p in "$@"; do
+		grep -q -- "$_p" "$OUT" || { WHY="output lacks '$_p'"; return; }
+	done
+	[ -n "$FAIL_MARK" ] && grep -q -- "$FAIL_MARK" "$OUT" &&
+		WHY="guest: $(grep -m 1 -- "$FAIL_MARK" "$OUT")"
+	return 0
 }
