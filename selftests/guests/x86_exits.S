@@ -83,30 +83,9 @@ de_insn:
 pf_insn:
 	mov (%rbx), %eax
 
-/*
- * Exception stubs for vectors 0-31, 16 bytes apart from exc_stubs (IDT
- * gate n points at exc_stubs + 16 * n).  Each pushes a dummy error code if
- * the CPU pushes none, then its vector; exc_common reports vector, error
- * code, saved RIP and CR2 on ports 0x20-0x23, then halts.
- */
-	.macro stub vec
-	.balign 16
-	.if !(\vec == 8 || (\vec >= 10 && \vec <= 14) || \vec == 17)
-	push $0
-	.endif
-	push $\vec
-	jmp exc_common
-	.endm
+#include "x86_exc_stubs.h"
 
-	.balign 16
-exc_stubs:
-	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	stub \v
-	.endr
-	.irp v, 16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	stub \v
-	.endr
-
+/* On the stack: vector, error code, RIP; reported on ports 0x20 and up. */
 exc_common:
 	pop %rax
 	out %eax, $0x20			/* vector */

@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include "hvmod_util.h"
+#include "rv_guest_asm.h"
 #include "tap.h"
 
 #define G_RAM		0x80000000ULL
@@ -58,23 +59,13 @@
 #define TIMER(r)	(KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_TIMER | \
 			 KVM_REG_RISCV_TIMER_REG(r))
 
-/*
- * The guests, position independent, uncompressed, no linker relaxation
- * (a gp-relative address would not survive the copy; lla, not la,
- * which loads from the GOT in a PIE): copied to G_RAM, each
- * case starts at its own label.
- */
+/* The guests (rv_guest_asm.h): copied to G_RAM, each case at its label. */
 extern const unsigned char guest_start[], guest_end[], g_spin[],
 	g_ebreak[], g_ebreak_insn[], g_fetch_hole[], g_fp[], g_amo[],
 	g_amo_insn[], g_illegal[], g_illegal_insn[], g_virt[], g_virt_insn[],
 	g_misalign[], g_misalign_insn[], g_wfi[], g_wfi_insn[], g_timer[],
 	g_timer_spin[];
-asm(".pushsection .rodata\n"
-    ".option push\n"
-    ".option norvc\n"
-    ".option norelax\n"
-    ".balign 4\n"
-    "guest_start:\n"
+asm(RV_GUEST_BEGIN(guest_start)
     "g_spin:\n"
     "	addi	s1, s1, 1\n"
     "	j	g_spin\n"
@@ -194,9 +185,7 @@ asm(".pushsection .rodata\n"
     "g_amo_insn:\n"
     "	amoadd.w zero, t1, (t0)\n"
     "	j	.\n"
-    "guest_end:\n"
-    ".option pop\n"
-    ".popsection\n");
+    RV_GUEST_END(guest_end));
 
 #define G_ADDR(sym)	(G_RAM + (uint64_t)((sym) - guest_start))
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include "hvmod_util.h"
+#include "rv_guest_asm.h"
 #include "tap.h"
 
 #define G_RAM		0x80000000ULL
@@ -34,11 +35,7 @@
 
 /* The guest, position independent, uncompressed: copied to G_RAM. */
 extern const unsigned char guest_start[], guest_end[];
-asm(".pushsection .rodata\n"
-    ".option push\n"
-    ".option norvc\n"
-    ".balign 4\n"
-    "guest_start:\n"
+asm(RV_GUEST_BEGIN(guest_start)
     "	li	t0, 0x10000000\n"
     "	li	t1, 0x1122334455667788\n"
     "	sb	t1, 0(t0)\n"
@@ -66,9 +63,7 @@ asm(".pushsection .rodata\n"
     "	li	a1, 0\n"
     "	ecall\n"
     "1:	j	1b\n"
-    "guest_end:\n"
-    ".option pop\n"
-    ".popsection\n");
+    RV_GUEST_END(guest_end));
 
 /*
  * The compressed loads and stores (C.SW, C.SD, C.LW, C.LD) on MMIO: the
@@ -93,9 +88,7 @@ asm(".pushsection .rodata\n"
     "	li	a1, 0\n"
     "	ecall\n"
     "1:	j	1b\n"
-    "cguest_end:\n"
-    ".option pop\n"
-    ".popsection\n");
+    RV_GUEST_END(cguest_end));
 
 static const char *exit_name(unsigned int r)
 {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include "hvmod_util.h"
+#include "rv_guest_asm.h"
 #include "tap.h"
 
 #define G_RAM		0x80000000ULL
@@ -47,11 +48,7 @@ enum {
  * the data area.  Results go to the slots above.
  */
 extern const unsigned char guest_start[], guest_end[];
-asm(".pushsection .rodata\n"
-    ".option push\n"
-    ".option norvc\n"
-    ".balign 4\n"
-    "guest_start:\n"
+asm(RV_GUEST_BEGIN(guest_start)
     "	li	s0, 0x80001000\n"
     "	li	s1, 0x48534d\n"			/* HSM */
     /* probe_extension(HSM) */
@@ -239,9 +236,7 @@ asm(".pushsection .rodata\n"
     "	li	t1, 1\n"
     "	sd	t1, 8*2(s0)\n"
     "	sret\n"
-    "guest_end:\n"
-    ".option pop\n"
-    ".popsection\n");
+    RV_GUEST_END(guest_end));
 
 static void on_signal(int sig)
 {

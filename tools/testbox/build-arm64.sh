@@ -15,8 +15,8 @@
 #
 #   build-arm64.sh [module|selftests|hvctl|all]      (default all)
 #
-# Needs setup-arm64.sh to have run (make setup).  Incremental: sources are
-# copied with their timestamps, only when newer.
+# Needs setup-arm64.sh to have run (make setup).  Incremental: a source is
+# copied only when its content changed (copy_tree in cross.sh).
 
 set -eu
 
@@ -38,27 +38,8 @@ die() { echo "build-arm64: error: $*" >&2; exit 1; }
 command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc missing: run 'make setup'"
 [ -d "$AKDIR" ] || die "$AKDIR missing: run 'make setup'"
 
-# copy_tree DEST PATH...: the sources under PATH (relative to $TOP): C,
-# assembler, headers, scripts, Makefiles, linker scripts, never build
-# products (an x86 program must not look up to date to make).  A file is
-# copied when its content differs, and then gets the current time, so
-# make rebuilds what depends on it whatever the source's timestamp.
-copy_tree()
-{
-	local dest=$1 f
-
-	shift
-	mkdir -p "$dest"
-	(cd "$TOP" && find "$@" -type f \( -name '*.[chS]' -o -name '*.sh' -o \
-		-name Makefile -o -name Kbuild -o -name VERSION -o \
-		-name '*.ld' -o -name '*.lds' \) -print) |
-	while IFS= read -r f; do
-		cmp -s "$TOP/$f" "$dest/$f" && continue
-		mkdir -p "$dest/$(dirname "$f")"
-		cp "$TOP/$f" "$dest/$f"
-		[ ! -x "$TOP/$f" ] || chmod +x "$dest/$f"
-	done
-}
+ME=build-arm64
+. "$here/cross.sh"
 
 build_module()
 {
@@ -87,21 +68,4 @@ build_selftests()
 	echo "build-arm64: $st/selftests"
 }
 
-# hvctl, static, without libkmod (hvctl info then reports the module
-# state as unavailable); its Makefile adds the aarch64 hvt tender
-build_hvctl()
-{
-	copy_tree "$OUT/src" VERSION include tools/hvctl
-	make -s -C "$OUT/src/tools/hvctl" TOP="$OUT/src" CC="${CROSS}gcc" \
-		NO_KMOD=1 LDFLAGS=-static || die "hvctl build failed"
-	cp -p "$OUT/src/tools/hvctl/hvctl" "$OUT/hvctl"
-	echo "build-arm64: $OUT/hvctl"
-}
-
-case $what in
-module) build_module ;;
-selftests) build_selftests ;;
-hvctl) build_hvctl ;;
-all) build_module; build_selftests; build_hvctl ;;
-*) die "usage: $0 [module|selftests|hvctl|all]" ;;
-esac
+cross_main "$what"

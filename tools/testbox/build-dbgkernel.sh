@@ -25,18 +25,9 @@ pkgs="linux-source-6.1 flex bison libelf-dev libssl-dev bc"
 step() { echo "dbgkernel: $*"; }
 die() { echo "dbgkernel: error: $*" >&2; exit 1; }
 
+. "$here/apt.sh"
 # shellcheck disable=SC2086
-missing=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $pkgs 2>/dev/null |
-	awk '$2 == "installed" { print $1 }' | sort | comm -13 - <(tr ' ' '\n' <<<"$pkgs" | sort))
-if [ -n "$missing" ]; then
-	step "installing: $(echo $missing)"
-	export DEBIAN_FRONTEND=noninteractive
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
-		{ apt-get update -q >/dev/null &&
-		  apt-get install -y -q --no-install-recommends $missing >/dev/null; } ||
-		die "apt-get install failed: $missing"
-fi
+apt_need $pkgs
 [ -f "$tarball" ] || die "$tarball missing after installing linux-source-6.1"
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)

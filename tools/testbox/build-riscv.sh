@@ -15,7 +15,7 @@
 #   build-riscv.sh [module|selftests|hvctl|all]      (default all)
 #
 # Needs setup-riscv.sh to have run (make setup BOXES=riscv).  Incremental:
-# sources are copied with their timestamps, only when newer.
+# a source is copied only when its content changed (copy_tree in cross.sh).
 
 set -eu
 
@@ -32,19 +32,8 @@ die() { echo "build-riscv: error: $*" >&2; exit 1; }
 
 command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc missing: run 'make setup BOXES=riscv'"
 
-# copy_tree DEST PATH...: as in build-arm64.sh, sources only, with
-# timestamps, only where newer.
-copy_tree()
-{
-	local dest=$1
-
-	shift
-	mkdir -p "$dest"
-	(cd "$TOP" && find "$@" -type f \( -name '*.[chS]' -o -name '*.sh' -o \
-		-name Makefile -o -name Kbuild -o -name VERSION -o \
-		-name '*.ld' -o -name '*.lds' \) -print0 |
-	 xargs -0 -r cp --parents -p -u -t "$dest")
-}
+ME=build-riscv
+. "$here/cross.sh"
 
 build_module()
 {
@@ -85,21 +74,4 @@ build_selftests()
 	echo "build-riscv: $st/selftests"
 }
 
-# hvctl, static, without libkmod (hvctl info then reports the module
-# state as unavailable); its Makefile adds the riscv64 hvt tender
-build_hvctl()
-{
-	copy_tree "$OUT/src" VERSION include tools/hvctl
-	make -s -C "$OUT/src/tools/hvctl" TOP="$OUT/src" CC="${CROSS}gcc" \
-		NO_KMOD=1 LDFLAGS=-static || die "hvctl build failed"
-	cp -p "$OUT/src/tools/hvctl/hvctl" "$OUT/hvctl"
-	echo "build-riscv: $OUT/hvctl"
-}
-
-case $what in
-module) build_module ;;
-selftests) build_selftests ;;
-hvctl) build_hvctl ;;
-all) build_module; build_selftests; build_hvctl ;;
-*) die "usage: $0 [module|selftests|hvctl|all]" ;;
-esac
+cross_main "$what"

@@ -41,14 +41,7 @@ case $KVER in *-amd64) ;; *) die "unexpected box kernel version $KVER" ;; esac
 pver=$(dpkg-query -W -f='${Version}' "linux-headers-$KVER" 2>/dev/null) ||
 	die "linux-headers-$KVER not installed (run setup.sh)"
 
-updated=
-apt_update()
-{
-	[ -n "$updated" ] && return 0
-	step "apt-get update"
-	apt-get update -q >/dev/null || die "apt-get update failed"
-	updated=1
-}
+. "$here/apt.sh"
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	step "dpkg --add-architecture arm64"
@@ -57,26 +50,8 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 
 # Host packages (linux-kbuild-6.1 pinned to the headers' version).
-want="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm linux-kbuild-6.1"
-missing=
-for p in $want; do
-	st=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$p" 2>/dev/null || true)
-	case $p in
-	linux-kbuild-6.1) [ "$st" = "installed $pver" ] || missing="$missing $p=$pver" ;;
-	*) case $st in installed*) ;; *) missing="$missing $p" ;; esac ;;
-	esac
-done
-if [ -n "$missing" ]; then
-	step "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 ||
-		{ apt_update
-		  apt-get install -y -q --no-install-recommends $missing; } ||
-		die "apt-get install failed:$missing"
-else
-	step "host packages present"
-fi
+apt_need gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
+	"linux-kbuild-6.1=$pver"
 
 # The box's packages, as .debs in the cache.
 debs="linux-image-$AVER:arm64=$pver linux-headers-$AVER:arm64=$pver

@@ -36,35 +36,10 @@ die() { echo "setup-riscv: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get)"
 
-updated=
-apt_update()
-{
-	[ -n "$updated" ] && return 0
-	step "apt-get update"
-	apt-get update -q >/dev/null || die "apt-get update failed"
-	updated=1
-}
+. "$here/apt.sh"
 
-want="gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc
-      linux-source-6.1 flex bison bc libssl-dev libelf-dev dpkg-dev xz-utils"
-missing=
-for p in $want; do
-	case $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true) in
-	installed) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
-if [ -n "$missing" ]; then
-	step "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 ||
-		{ apt_update
-		  apt-get install -y -q --no-install-recommends $missing; } ||
-		die "apt-get install failed:$missing"
-else
-	step "host packages present"
-fi
+apt_need gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc \
+	linux-source-6.1 flex bison bc libssl-dev libelf-dev dpkg-dev xz-utils
 
 ksrc_tar=/usr/src/linux-source-6.1.tar.xz
 [ -f "$ksrc_tar" ] || die "$ksrc_tar missing (linux-source-6.1)"

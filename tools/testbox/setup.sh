@@ -27,26 +27,9 @@ die() { echo "setup: error: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dkms)"
 
-# One dpkg-query for all: the packages not reported "installed".
+. "$here/apt.sh"
 # shellcheck disable=SC2086
-have=" $(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $pkgs 2>/dev/null |
-	awk '$2 == "installed" { printf "%s ", $1 }') "
-missing=
-for p in $pkgs; do
-	case $have in *" $p "*) ;; *) missing="$missing $p" ;; esac
-done
-
-if [ -n "$missing" ]; then
-	step "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null ||
-		die "apt-get update failed"
-	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing ||
-		die "apt-get install failed:$missing"
-else
-	step "packages present"
-fi
+apt_need $pkgs
 
 # The box kernel image, matching linux-headers-$KVER exactly.
 mkdir -p "$CACHE"
@@ -55,7 +38,7 @@ if [ -z "$deb" ]; then
 	step "downloading linux-image-$KVER into $CACHE"
 	(cd "$CACHE" &&
 	 apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER" ||
-	 { apt-get update -q >/dev/null &&
+	 { apt_update &&
 	   apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER"; }) ||
 		die "cannot download linux-image-$KVER"
 	deb=$(ls "$CACHE"/linux-image-"$KVER"_*_amd64.deb | tail -n 1)
