@@ -57,7 +57,7 @@ static bool a64_kvm_active(void)
 
 	if (!dir)
 		return false;
-	active = READ_ONCE(*dir) != NULL;
+	active = READ_ONCE(*dir);
 	symbol_put(kvm_debugfs_dir);
 	return active;
 }
@@ -81,8 +81,9 @@ static int a64_probe(void)
 		return -ENODEV;
 	}
 	tgran = a64_field(mmfr0, ID_AA64MMFR0_EL1_TGRAN4_2_SHIFT);
-	if (tgran == 1 || (tgran == 0 &&
-	    a64_field(mmfr0, ID_AA64MMFR0_EL1_TGRAN4_SHIFT) == 0xf)) {
+	if (tgran == 1 ||
+	    (tgran == 0 &&
+	     a64_field(mmfr0, ID_AA64MMFR0_EL1_TGRAN4_SHIFT) == 0xf)) {
 		pr_err("no 4 KiB granule at stage 2 (ID_AA64MMFR0_EL1 0x%llx)\n",
 		       mmfr0);
 		return -ENODEV;

@@ -504,8 +504,8 @@ int a64_handle_exit(struct hvmod_vcpu *vcpu, u64 code)
 
 	if (hvmod_verbose >= 3)
 		pr_info_ratelimited("vCPU %u: exit %llu ESR 0x%llx pc 0x%llx pstate 0x%llx FAR 0x%llx HPFAR 0x%llx\n",
-			vcpu->id, code, esr, v->ctx.pc, v->ctx.pstate,
-			v->ctx.far, v->ctx.hpfar);
+				    vcpu->id, code, esr, v->ctx.pc,
+				    v->ctx.pstate, v->ctx.far, v->ctx.hpfar);
 	switch (code) {
 	case A64_EXIT_IRQ:
 	case A64_EXIT_FIQ:

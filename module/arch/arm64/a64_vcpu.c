@@ -94,7 +94,8 @@ void a64_vcpu_reset(struct a64_vcpu *v)
 	memset(&v->ctx, 0, sizeof(v->ctx));
 	memset(&v->fp, 0, sizeof(v->fp));
 	memset(v->sys, 0, sizeof(v->sys));
-	v->sp_el1 = v->elr_el1 = 0;
+	v->sp_el1 = 0;
+	v->elr_el1 = 0;
 	memset(v->spsr, 0, sizeof(v->spsr));
 	memset(&v->mmio, 0, sizeof(v->mmio));
 	v->ctx.pstate = A64_PSTATE_RESET;

@@ -104,7 +104,7 @@ static void rv_kick_noop(void *info)
  */
 static void rv_kick(struct rv_vcpu *t, bool wait)
 {
-	smp_mb__after_atomic();
+	smp_mb__after_atomic();	/* the request bit before in_guest: above */
 	if (READ_ONCE(t->in_guest))
 		smp_call_function_single(READ_ONCE(t->cpu), rv_kick_noop,
 					 NULL, wait);
@@ -115,7 +115,7 @@ static void rv_kick(struct rv_vcpu *t, bool wait)
 void rv_smp_enter(struct rv_vcpu *v, int cpu)
 {
 	WRITE_ONCE(v->cpu, cpu);
-	smp_store_mb(v->in_guest, 1);
+	smp_store_mb(v->in_guest, 1);	/* pairs with rv_kick()'s barrier */
 	if (test_and_clear_bit(RV_REQ_FENCE_I, &v->requests))
 		local_flush_icache_all();
 	if (test_and_clear_bit(RV_REQ_VVMA, &v->requests))
@@ -328,7 +328,8 @@ int rv_smp_run(struct hvmod_vcpu *vcpu)
 	if (READ_ONCE(v->hsm_state) == SBI_HSM_STATE_STOPPED) {
 		up_read(&vcpu->vm->s2_sem);
 		r = wait_event_interruptible(v->hsm_wq,
-			READ_ONCE(v->hsm_state) != SBI_HSM_STATE_STOPPED);
+					     READ_ONCE(v->hsm_state) !=
+					     SBI_HSM_STATE_STOPPED);
 		down_read(&vcpu->vm->s2_sem);
 		if (r) {
 			vcpu->run->exit_reason = KVM_EXIT_INTR;
