@@ -273,14 +273,24 @@ const struct x86_ops svm_x86_ops = {
 	.set_sregs = svm_set_sregs,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.get_event = svm_get_event,
+	.set_event = svm_set_event,
+	.get_nmi_mask = svm_get_nmi_mask,
+	.set_nmi_mask = svm_set_nmi_mask_op,
+	.get_int_shadow = svm_get_int_shadow,
+	.set_int_shadow = svm_set_int_shadow,
 };
 
-/* Inject the KVM_INTERRUPT vector or open an interrupt window. */
+/*
+ * Inject a pending NMI, else the KVM_INTERRUPT vector, or open an
+ * interrupt window.
+ */
 static bool svm_prepare_irq(struct hvmod_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control_area *c = &svm->vmcb->control;
 
+	svm_prepare_nmi(svm);
 	if (svm->x.pending_irq >= 0) {
 		if (svm_interrupt_allowed(svm)) {
 			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |
