@@ -134,14 +134,26 @@ static void svm_set_rip(struct hvmod_vcpu *vcpu, u64 rip)
 	to_svm(vcpu)->vmcb->save.rip = rip;
 }
 
+/* hvmod's TF for a step over an IRET (svm_prepare_nmi()) stays hidden */
 static u64 svm_get_rflags(struct hvmod_vcpu *vcpu)
 {
-	return to_svm(vcpu)->vmcb->save.rflags;
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u64 rflags = svm->vmcb->save.rflags;
+
+	if (svm->nmi_step && !svm->step_tf)
+		rflags &= ~X86_EFLAGS_TF;
+	return rflags;
 }
 
 static void svm_set_rflags(struct hvmod_vcpu *vcpu, u64 rflags)
 {
-	to_svm(vcpu)->vmcb->save.rflags = rflags;
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->nmi_step) {
+		svm->step_tf = rflags & X86_EFLAGS_TF;
+		rflags |= X86_EFLAGS_TF;
+	}
+	svm->vmcb->save.rflags = rflags;
 }
 
 static void svm_get_sregs(struct hvmod_vcpu *vcpu, struct kvm_sregs *s)

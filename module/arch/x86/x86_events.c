@@ -80,7 +80,7 @@ static void x86_get_events(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 static int x86_check_events(const struct kvm_vcpu_events *e)
 {
 	if (e->flags & ~X86_EVENTS_FLAGS) {
-		hvmod_reject("KVM_SET_VCPU_EVENTS: flags 0x%x: SMM, exception payloads and triple faults are not supported",
+		hvmod_reject("KVM_SET_VCPU_EVENTS: flags 0x%x (no SMM, payloads, triple faults)",
 			     e->flags);
 		return -EINVAL;
 	}
