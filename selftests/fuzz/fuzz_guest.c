@@ -442,7 +442,6 @@ static void answer_exit(struct thr *t, struct kvm_run *run)
 	run->immediate_exit = chance(&t->rng, 3);
 }
 
-/* Random code in a slot, a CPU mode around it, and a few KVM_RUNs. */
 /*
  * Events around a guest run: NMIs (also while one is handled) and the
  * vCPU's event state as KVM_GET_VCPU_EVENTS gave it, with fields and
@@ -481,6 +480,7 @@ static void fuzz_events(struct thr *t, int fd)
 	xioctl(t, fd, KVM_SET_VCPU_EVENTS, (unsigned long)&e);
 }
 
+/* Random code in a slot, a CPU mode around it, and a few KVM_RUNs. */
 void op_guest(struct thr *t)
 {
 	struct rng *r = &t->rng;
