@@ -442,6 +442,44 @@ static void answer_exit(struct thr *t, struct kvm_run *run)
 	run->immediate_exit = chance(&t->rng, 3);
 }
 
+/*
+ * Events around a guest run: NMIs (also while one is handled) and the
+ * vCPU's event state as KVM_GET_VCPU_EVENTS gave it, with fields and
+ * flags changed at random.
+ */
+static void fuzz_events(struct thr *t, int fd)
+{
+	struct rng *r = &t->rng;
+	struct kvm_vcpu_events e;
+	int n;
+
+	for (n = chance(r, 20) ? rn(r, 4) : 0; n > 0; n--)
+		xioctl(t, fd, KVM_NMI, 0);
+	if (!chance(r, 10) || xioctl(t, fd, KVM_GET_VCPU_EVENTS,
+				      (unsigned long)&e))
+		return;
+	if (chance(r, 30)) {
+		e.exception.injected = chance(r, 50);
+		e.exception.nr = rn(r, 40);
+		e.exception.has_error_code = chance(r, 50);
+		e.exception.error_code = rval(r);
+	}
+	if (chance(r, 30)) {
+		e.interrupt.injected = chance(r, 50);
+		e.interrupt.nr = rn(r, 256);
+		e.interrupt.soft = chance(r, 10);
+		e.interrupt.shadow = rn(r, 5);
+	}
+	if (chance(r, 30)) {
+		e.nmi.injected = chance(r, 30);
+		e.nmi.pending = rn(r, 3);
+		e.nmi.masked = chance(r, 50);
+	}
+	if (chance(r, 30))
+		e.flags = rn(r, 0x40);
+	xioctl(t, fd, KVM_SET_VCPU_EVENTS, (unsigned long)&e);
+}
+
 /* Random code in a slot, a CPU mode around it, and a few KVM_RUNs. */
 void op_guest(struct thr *t)
 {
@@ -544,6 +582,7 @@ void op_guest(struct thr *t)
 
 		xioctl(t, objs[i].fd, KVM_INTERRUPT, (unsigned long)&irq);
 	}
+	fuzz_events(t, objs[i].fd);
 	for (n = 1 + rn(r, 6); n > 0 && !done(t); n--) {
 		ret = run_once(t, objs[i].fd, run);
 		if (ret < 0 && errno != EINTR)

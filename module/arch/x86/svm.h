@@ -23,6 +23,16 @@ struct svm_vcpu {
 	 */
 	struct vmcb_save_area entry_save;
 	u32 entry_int_ctl;
+	/*
+	 * NMI blocking, kept here as KVM does without vNMI: set when an NMI
+	 * is injected, cleared once the guest's IRET has run.  The IRET
+	 * intercept fires before the IRET executes: from then on NMIs are
+	 * "awaiting IRET", unblocked on the first exit with RIP elsewhere.
+	 * With an NMI pending, that exit is forced by single-stepping the
+	 * IRET (TF, then the #DB intercept); step_tf is the guest's own TF.
+	 */
+	bool nmi_masked, awaiting_iret, nmi_step, step_tf;
+	u64 iret_rip;
 };
 
 static inline struct svm_vcpu *to_svm(struct hvmod_vcpu *vcpu)
@@ -48,5 +58,18 @@ void svm_inject_exception(struct svm_vcpu *svm, u8 vector, bool has_err,
 void svm_fill_run_state(struct hvmod_vcpu *vcpu);
 bool svm_interrupt_allowed(struct svm_vcpu *svm);
 void svm_set_vintr(struct svm_vcpu *svm, bool on);
+
+/* svm_events.c */
+void svm_set_nmi_mask(struct svm_vcpu *svm, bool masked);
+void svm_prepare_nmi(struct svm_vcpu *svm);
+void svm_nmi_exit(struct svm_vcpu *svm);
+int svm_exit_iret(struct svm_vcpu *svm);
+bool svm_nmi_step_done(struct svm_vcpu *svm);
+void svm_get_event(struct hvmod_vcpu *vcpu, u32 *info, u32 *err);
+void svm_set_event(struct hvmod_vcpu *vcpu, u32 info, u32 err);
+bool svm_get_nmi_mask(struct hvmod_vcpu *vcpu);
+void svm_set_nmi_mask_op(struct hvmod_vcpu *vcpu, bool masked);
+u8 svm_get_int_shadow(struct hvmod_vcpu *vcpu);
+void svm_set_int_shadow(struct hvmod_vcpu *vcpu, u8 shadow);
 
 #endif /* HVMOD_SVM_H */

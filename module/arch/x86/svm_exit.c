@@ -255,6 +255,7 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	if (c->exit_code == SVM_EXIT_ERR)
 		return svm_entry_failed(vcpu);
 	svm_reinject(svm);
+	svm_nmi_exit(svm);
 
 	switch (c->exit_code) {
 	case SVM_EXIT_INTR:
@@ -264,6 +265,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 	case SVM_EXIT_VINTR:
 		svm_set_vintr(svm, false);
 		return 1;	/* svm_prepare_irq() injects or reports */
+	case SVM_EXIT_IRET:
+		return svm_exit_iret(svm);
 	case SVM_EXIT_CPUID:
 		return svm_exit_cpuid(vcpu);
 	case SVM_EXIT_MSR:
@@ -289,6 +292,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		svm_inject_exception(svm, X86_TRAP_AC, true, 0);
 		return 1;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
+		if (svm_nmi_step_done(svm))
+			return 1;
 		svm_inject_exception(svm, X86_TRAP_DB, false, 0);
 		return 1;
 	case SVM_EXIT_PAUSE:	/* a spinning guest: let the host breathe */

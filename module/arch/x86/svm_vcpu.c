@@ -134,14 +134,26 @@ static void svm_set_rip(struct hvmod_vcpu *vcpu, u64 rip)
 	to_svm(vcpu)->vmcb->save.rip = rip;
 }
 
+/* hvmod's TF for a step over an IRET (svm_prepare_nmi()) stays hidden */
 static u64 svm_get_rflags(struct hvmod_vcpu *vcpu)
 {
-	return to_svm(vcpu)->vmcb->save.rflags;
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u64 rflags = svm->vmcb->save.rflags;
+
+	if (svm->nmi_step && !svm->step_tf)
+		rflags &= ~X86_EFLAGS_TF;
+	return rflags;
 }
 
 static void svm_set_rflags(struct hvmod_vcpu *vcpu, u64 rflags)
 {
-	to_svm(vcpu)->vmcb->save.rflags = rflags;
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->nmi_step) {
+		svm->step_tf = rflags & X86_EFLAGS_TF;
+		rflags |= X86_EFLAGS_TF;
+	}
+	svm->vmcb->save.rflags = rflags;
 }
 
 static void svm_get_sregs(struct hvmod_vcpu *vcpu, struct kvm_sregs *s)
@@ -273,14 +285,24 @@ const struct x86_ops svm_x86_ops = {
 	.set_sregs = svm_set_sregs,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.get_event = svm_get_event,
+	.set_event = svm_set_event,
+	.get_nmi_mask = svm_get_nmi_mask,
+	.set_nmi_mask = svm_set_nmi_mask_op,
+	.get_int_shadow = svm_get_int_shadow,
+	.set_int_shadow = svm_set_int_shadow,
 };
 
-/* Inject the KVM_INTERRUPT vector or open an interrupt window. */
+/*
+ * Inject a pending NMI, else the KVM_INTERRUPT vector, or open an
+ * interrupt window.
+ */
 static bool svm_prepare_irq(struct hvmod_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control_area *c = &svm->vmcb->control;
 
+	svm_prepare_nmi(svm);
 	if (svm->x.pending_irq >= 0) {
 		if (svm_interrupt_allowed(svm)) {
 			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |

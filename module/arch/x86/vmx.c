@@ -34,7 +34,9 @@ static const u32 vmx_passthrough_msrs[] = {
 };
 
 /* Controls hvmod needs; probe fails without them. */
-#define VMX_PIN_NEED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
+/* virtual NMIs: the CPU tracks the guest's NMI blocking (KVM_NMI) */
+#define VMX_PIN_NEED	(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING | \
+			 PIN_BASED_VIRTUAL_NMIS)
 #define VMX_PROC_NEED	(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING | \
 			 CPU_BASED_USE_MSR_BITMAPS |			     \
 			 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS |	     \
@@ -102,6 +104,14 @@ static int vmx_adjust(const char *what, u32 msr, u32 need, u32 want, u32 *ctl)
 	return 0;
 }
 
+/* A processor-based control the CPU allows but does not force. */
+static bool vmx_toggleable(bool tr, u32 bit)
+{
+	return (vmx_allowed1(tr ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+			     MSR_IA32_VMX_PROCBASED_CTLS) & bit) &&
+	       !(vmx_cfg.proc & bit);
+}
+
 static int vmx_probe_controls(u64 basic)
 {
 	bool tr = basic & VMX_BASIC_TRUE_CTLS;
@@ -132,11 +142,12 @@ static int vmx_probe_controls(u64 basic)
 	if (r)
 		return r;
 	/* toggled per vCPU: must be allowed, must not be forced */
-	if (!(vmx_allowed1(tr ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-			   MSR_IA32_VMX_PROCBASED_CTLS) &
-	      CPU_BASED_INTR_WINDOW_EXITING) ||
-	    (vmx_cfg.proc & CPU_BASED_INTR_WINDOW_EXITING)) {
+	if (!vmx_toggleable(tr, CPU_BASED_INTR_WINDOW_EXITING)) {
 		pr_err("interrupt-window exiting cannot be toggled\n");
+		return -ENODEV;
+	}
+	if (!vmx_toggleable(tr, CPU_BASED_NMI_WINDOW_EXITING)) {
+		pr_err("NMI-window exiting cannot be toggled\n");
 		return -ENODEV;
 	}
 	if (!(vmx_allowed1(tr ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :

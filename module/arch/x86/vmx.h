@@ -124,4 +124,14 @@ void vmx_inject_exception(struct vmx_vcpu *vmx, u8 vector, bool has_err,
 bool vmx_interrupt_allowed(struct vmx_vcpu *vmx);
 void vmx_fill_run_state(struct hvmod_vcpu *vcpu);
 
+/* vmx_events.c */
+void vmx_prepare_nmi(struct vmx_vcpu *vmx);
+void vmx_nmi_exit(struct vmx_vcpu *vmx);
+void vmx_get_event(struct hvmod_vcpu *vcpu, u32 *info, u32 *err);
+void vmx_set_event(struct hvmod_vcpu *vcpu, u32 info, u32 err);
+bool vmx_get_nmi_mask(struct hvmod_vcpu *vcpu);
+void vmx_set_nmi_mask(struct hvmod_vcpu *vcpu, bool masked);
+u8 vmx_get_int_shadow(struct hvmod_vcpu *vcpu);
+void vmx_set_int_shadow(struct hvmod_vcpu *vcpu, u8 shadow);
+
 #endif /* HVMOD_VMX_H */

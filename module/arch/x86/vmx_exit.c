@@ -358,6 +358,7 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 	}
 
 	vmx_reinject(vmx);
+	vmx_nmi_exit(vmx);
 
 	switch (e->reason & 0xffff) {
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
@@ -370,6 +371,9 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		vmx->proc_ctl &= ~CPU_BASED_INTR_WINDOW_EXITING;
 		return 1;	/* vmx_prepare_irq() injects or reports */
+	case EXIT_REASON_NMI_WINDOW:
+		vmx->proc_ctl &= ~CPU_BASED_NMI_WINDOW_EXITING;
+		return 1;	/* vmx_prepare_nmi() injects */
 	case EXIT_REASON_CPUID:
 		return vmx_exit_cpuid(vmx);
 	case EXIT_REASON_MSR_READ:

@@ -730,6 +730,12 @@ const struct x86_ops vmx_x86_ops = {
 	.set_sregs = vmx_set_sregs,
 	.get_msr = vmx_get_msr,
 	.set_msr = vmx_set_msr,
+	.get_event = vmx_get_event,
+	.set_event = vmx_set_event,
+	.get_nmi_mask = vmx_get_nmi_mask,
+	.set_nmi_mask = vmx_set_nmi_mask,
+	.get_int_shadow = vmx_get_int_shadow,
+	.set_int_shadow = vmx_set_int_shadow,
 };
 
 /* KVM_RUN begins: the guest FPU, and the task state VM exits clobber. */
@@ -758,11 +764,15 @@ void vmx_vcpu_put(struct hvmod_vcpu *vcpu)
 	x86_vcpu_put(&to_vmx(vcpu)->x);
 }
 
-/* Inject the KVM_INTERRUPT vector or open an interrupt window. */
+/*
+ * Inject a pending NMI, else the KVM_INTERRUPT vector, or open an
+ * interrupt window.
+ */
 static bool vmx_prepare_irq(struct hvmod_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
+	vmx_prepare_nmi(vmx);
 	if (vmx->x.pending_irq >= 0) {
 		if (vmx_interrupt_allowed(vmx)) {
 			vmx->inject_info = INTR_INFO_VALID_MASK |

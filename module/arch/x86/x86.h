@@ -53,6 +53,13 @@ struct x86_vcpu {
 	u8 pio_in_size;
 	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
 	int pending_irq;
+	/*
+	 * KVM_NMI: NMIs not yet injected.  At most 2 (one to deliver, one
+	 * latched behind it), and 1 while the guest blocks NMIs: as on
+	 * hardware, NMIs raised while one is handled collapse into one.
+	 */
+	u8 nmi_pending;
+	u32 sipi_vector;		/* KVM_SET_VCPU_EVENTS, kept for GET */
 	/* an MMIO read finished on the next run (x86_emulate.c) */
 	struct {
 		bool pending, rex, to_mem;
@@ -84,7 +91,29 @@ struct x86_ops {
 	/* MSRs held in the VMCB/VMCS; -ENOENT if the index is not one */
 	int (*get_msr)(struct hvmod_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct hvmod_vcpu *vcpu, u32 index, u64 data);
+	/* the event for the next entry, X86_EVENT_* (x86_events.c) */
+	void (*get_event)(struct hvmod_vcpu *vcpu, u32 *info, u32 *err);
+	void (*set_event)(struct hvmod_vcpu *vcpu, u32 info, u32 err);
+	/* NMIs blocked (an NMI handler runs until its IRET) */
+	bool (*get_nmi_mask)(struct hvmod_vcpu *vcpu);
+	void (*set_nmi_mask)(struct hvmod_vcpu *vcpu, bool masked);
+	/* STI/MOV SS interrupt shadow, as KVM_X86_SHADOW_INT_* */
+	u8 (*get_int_shadow)(struct hvmod_vcpu *vcpu);
+	void (*set_int_shadow)(struct hvmod_vcpu *vcpu, u8 shadow);
 };
+
+/*
+ * An event to inject, in the layout SVM's EVENTINJ and VMX's VM-entry
+ * interruption information share: vector 7:0, type 10:8, error code
+ * valid 11, valid 31 (the error code itself is separate in both).
+ */
+#define X86_EVENT_VECTOR	0xffu
+#define X86_EVENT_TYPE_MASK	(7u << 8)
+#define X86_EVENT_TYPE_INTR	(0u << 8)
+#define X86_EVENT_TYPE_NMI	(2u << 8)
+#define X86_EVENT_TYPE_EXCEPT	(3u << 8)
+#define X86_EVENT_HAS_ERR	BIT(11)
+#define X86_EVENT_VALID		BIT(31)
 
 /* x86_virt.c */
 void x86_emergency_register(cpu_emergency_virt_cb *cb);
@@ -103,6 +132,16 @@ int x86_check_extension(long cap);
 long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    unsigned int ioctl, unsigned long arg);
 void x86_complete_pio_in(struct x86_vcpu *x, const void *data);
+
+/* x86_events.c: KVM_NMI, KVM_GET/SET_VCPU_EVENTS; -ENOTTY for others */
+long x86_events_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		      unsigned int ioctl, void __user *argp);
+/* Before an entry: the NMIs a blocked guest can still see, at most one. */
+static inline void x86_nmi_collapse(struct x86_vcpu *x, bool masked)
+{
+	if (masked && x->nmi_pending > 1)
+		x->nmi_pending = 1;
+}
 
 /* x86_mem.c: guest linear memory through the guest's page tables */
 int x86_linear_to_gpa(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s,

@@ -293,6 +293,9 @@ int x86_check_extension(long cap)
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_ENABLE_CAP_VM:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_USER_NMI:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_INTR_SHADOW:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
@@ -443,6 +446,9 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case KVM_SET_DEBUGREGS:
 		return x86_set_debugregs(x, argp);
 	default:
+		r = x86_events_ioctl(vcpu, ops, ioctl, argp);
+		if (r != -ENOTTY)
+			return r;
 		return x86_xsave_ioctl(x, ioctl, argp);
 	}
 }
