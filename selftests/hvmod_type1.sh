@@ -176,14 +176,19 @@ boot echo "$DEV" echo "$T/in"
 expect 0 "HVMOD-TYPE1-GOT:hello-type1"
 report "UART receive: a line on hvctl's stdin reaches the guest" "$WHY" "$OUT"
 
-# smp_check: WHY for an SMP boot's OUT (both CPUs online with local
-# timer interrupts, a task pinned to CPU 1 ran there, poweroff exit 0)
+# smp_check N: WHY for the OUT of a --cpus N boot (CPUs 0..N-1 online,
+# each with local timer interrupts, a task pinned to CPU 1 ran there,
+# poweroff exit 0)
 smp_check() {
-	expect 0 "$MARK up" "SMPONLINE 0-1$" "guest powered off"
+	expect 0 "$MARK up" "SMPONLINE 0-$(($1 - 1))$" "guest powered off"
 	[ -n "$WHY" ] && return
-	set -- $(awk '/^SMPLOC/ { print $3, $4 }' "$OUT")
-	{ [ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ]; } 2> /dev/null ||
-		WHY="LOC (local timer) interrupts not on both CPUs: '$1' '$2'"
+	_loc=$(awk -v n="$1" '/^SMPLOC/ { for (i = 3; i < 3 + n; i++) printf "%s ", $i }' "$OUT")
+	for _c in $_loc; do
+		[ "$_c" -gt 0 ] 2> /dev/null ||
+			WHY="LOC (local timer) interrupts not on every CPU: $_loc"
+	done
+	[ "$(echo $_loc | wc -w)" = "$1" ] ||
+		WHY="LOC (local timer) line lacks CPUs: $_loc"
 	[ -z "$WHY" ] && ! grep -q '^SMPCPU1 1$' "$OUT" &&
 		WHY="taskset -c 1: the task did not run on CPU 1"
 }
@@ -191,9 +196,16 @@ smp_check() {
 CPUS=2
 boot smp "$DEV" smp
 CPUS=
-smp_check
+smp_check 2
 report "--cpus 2: both CPUs online, local timers tick on both, a task runs on CPU 1" "$WHY" "$OUT"
-grep -q "NMI IPI" "$OUT" && diag "$(grep -c "NMI IPI" "$OUT") NMI IPIs not delivered"
+smp_diag() {
+	diag "$1: $(grep -E '^SMP(ONLINE|LOC|CPU1)' "$OUT" | tr -s ' \n' '  ')"
+	[ -n "$MARK_CS" ] && diag "$1: marker after $(secs "$MARK_CS") s, poweroff after $(secs "$TOTAL_CS") s"
+	grep -q "NMI IPI" "$OUT" &&
+		diag "$1: $(grep -c "NMI IPI to" "$OUT") NMI IPIs not delivered (no KVM_NMI)"
+	return 0
+}
+smp_diag "hvmod --cpus 2"
 
 boot reboot "$DEV" reboot
 expect 0 "$MARK up" "guest reset"
@@ -251,8 +263,9 @@ else
 	CPUS=2
 	boot kvm-smp /dev/kvm smp
 	CPUS=
-	smp_check
+	smp_check 2
 	report "--cpus 2 on /dev/kvm (the same userspace xAPICs)" "$WHY" "$OUT"
+	smp_diag "kvm --cpus 2"
 	modprobe -r "$KVM_MOD" > /dev/null 2>&1
 fi
 

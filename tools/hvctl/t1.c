@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * t1.c: `hvctl run --mode type1 --kernel bzImage [--initrd FILE]
- * [--append "CMDLINE"] [--mem=MB] [--cpus 1]`: boots a Linux x86 kernel
- * on one vCPU with the PC devices of t1_*.c, until the guest powers off,
- * reboots, panics or triple-faults.
+ * [--append "CMDLINE"] [--mem=MB] [--cpus N]`: boots a Linux x86 kernel
+ * with the PC devices of t1_*.c, until the guest powers off, reboots,
+ * panics or triple-faults.  --cpus N > 1 runs in t1_smp.c; below is the
+ * one-vCPU machine, without a local APIC.
  *
  * The vCPU runs in this thread.  Device models are plain calls on I/O
  * exits.  Time comes from CLOCK_MONOTONIC; when the PIT's next IRQ 0 is
