@@ -7,9 +7,11 @@
 # guest's init prints a marker and powers off (exit 0), reboots (i8042
 # reset, exit 0), echoes a line typed on hvctl's stdin (UART receive
 # interrupts), shows its interrupts on the XT-PIC (no local APIC), or
-# exits so the kernel panics (exit 2, clear message).  Then the same boot
-# on /dev/kvm (the distro's kvm-amd/kvm-intel, loaded here if possible)
-# for a time-to-marker figure, printed, not asserted.  TAP 13.
+# exits so the kernel panics (exit 2, clear message); with --cpus 2 (the
+# userspace xAPICs, an MP table) both CPUs come online, take local timer
+# interrupts and run a task.  Then the same boots on /dev/kvm (the
+# distro's kvm-amd/kvm-intel, loaded here if possible), the 1-CPU one for
+# a time-to-marker figure, printed, not asserted.  TAP 13.
 #
 # Exit 0 if all cases pass, 1 if any fails, 4 (skip) if guests cannot
 # run (no guest kernel, no hvctl, the device cannot run guests).
@@ -62,14 +64,14 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_type1.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
 # ------------------------------------------------------- the guest initramfs
-mkdir -p "$T/rd/bin" "$T/rd/dev" "$T/rd/proc"
+mkdir -p "$T/rd/bin" "$T/rd/dev" "$T/rd/proc" "$T/rd/sys"
 cp "$BB" "$T/rd/bin/busybox"
 ln -s busybox "$T/rd/bin/sh"
 mknod -m 600 "$T/rd/dev/console" c 5 1 ||
 	skip_all "cannot mknod /dev/console for the guest"
 cat > "$T/rd/init" <<'INIT'
 #!/bin/busybox sh
-# hvmod_type1 guest: t1=poweroff|reboot|panic|echo|irqs on the command line
+# hvmod_type1 guest: t1=poweroff|reboot|panic|echo|irqs|smp on the command line
 B=/bin/busybox
 $B mount -t proc proc /proc
 act=poweroff
@@ -82,6 +84,14 @@ irqs)
 	$B grep -E ' (timer|ttyS0)$' /proc/interrupts | $B sed 's/^/IRQLINE /'
 	$B sleep 1
 	$B grep -E ' timer$' /proc/interrupts | $B sed 's/^/IRQLINE2 /'
+	$B poweroff -f ;;
+smp)
+	$B mount -t sysfs sysfs /sys
+	echo "SMPONLINE $($B cat /sys/devices/system/cpu/online)"
+	$B sleep 1
+	$B grep -E '^ *LOC:' /proc/interrupts | $B sed 's/^/SMPLOC /'
+	# field 39 of /proc/PID/stat: the CPU the task last ran on
+	$B taskset -c 1 $B awk '{ print "SMPCPU1 " $39 }' /proc/self/stat
 	$B poweroff -f ;;
 echo)
 	read -r line
@@ -110,7 +120,8 @@ now_cs() {
 	echo $((_s * 100 + ${_c#0}))
 }
 
-# boot NAME DEVICE ACT [STDIN]: RC, OUT (file), MARK_CS, TOTAL_CS
+# boot NAME DEVICE ACT [STDIN]: RC, OUT (file), MARK_CS, TOTAL_CS;
+# with CPUS set, hvctl gets --cpus $CPUS
 boot() {
 	OUT=$T/$1.out
 	_in=${4:-/dev/null}
@@ -118,6 +129,7 @@ boot() {
 	{
 		timeout -k 10 "$TMO" "$HVCTL" run --mode type1 --device "$2" \
 			--kernel "$KERNEL" --initrd "$T/rd.cpio" --mem=256 \
+			--cpus "${CPUS:-1}" \
 			--append "console=ttyS0 $QUIET panic=0 t1=$3" < "$_in" 2>&1
 		echo "$?" > "$T/rc"
 	} | while IFS= read -r _l; do
@@ -164,6 +176,37 @@ boot echo "$DEV" echo "$T/in"
 expect 0 "HVMOD-TYPE1-GOT:hello-type1"
 report "UART receive: a line on hvctl's stdin reaches the guest" "$WHY" "$OUT"
 
+# smp_check N: WHY for the OUT of a --cpus N boot (CPUs 0..N-1 online,
+# each with local timer interrupts, a task pinned to CPU 1 ran there,
+# poweroff exit 0)
+smp_check() {
+	expect 0 "$MARK up" "SMPONLINE 0-$(($1 - 1))$" "guest powered off"
+	[ -n "$WHY" ] && return
+	_loc=$(awk -v n="$1" '/^SMPLOC/ { for (i = 3; i < 3 + n; i++) printf "%s ", $i }' "$OUT")
+	for _c in $_loc; do
+		[ "$_c" -gt 0 ] 2> /dev/null ||
+			WHY="LOC (local timer) interrupts not on every CPU: $_loc"
+	done
+	[ "$(echo $_loc | wc -w)" = "$1" ] ||
+		WHY="LOC (local timer) line lacks CPUs: $_loc"
+	[ -z "$WHY" ] && ! grep -q '^SMPCPU1 1$' "$OUT" &&
+		WHY="taskset -c 1: the task did not run on CPU 1"
+}
+
+CPUS=2
+boot smp "$DEV" smp
+CPUS=
+smp_check 2
+report "--cpus 2: both CPUs online, local timers tick on both, a task runs on CPU 1" "$WHY" "$OUT"
+smp_diag() {
+	diag "$1: $(grep -E '^SMP(ONLINE|LOC|CPU1)' "$OUT" | tr -s ' \n' '  ')"
+	[ -n "$MARK_CS" ] && diag "$1: marker after $(secs "$MARK_CS") s, poweroff after $(secs "$TOTAL_CS") s"
+	grep -q "NMI IPI" "$OUT" &&
+		diag "$1: $(grep -c "NMI IPI to" "$OUT") NMI IPIs not delivered (no KVM_NMI)"
+	return 0
+}
+smp_diag "hvmod --cpus 2"
+
 boot reboot "$DEV" reboot
 expect 0 "$MARK up" "guest reset"
 report "reboot -f: i8042 reset ends hvctl with exit 0" "$WHY" "$OUT"
@@ -192,8 +235,10 @@ novm() {
 }
 novm "RAM below the kernel's init_size: exit 1, asks for more" "raise --mem" \
 	--kernel "$KERNEL" --mem=40
-novm "--cpus 2: exit 1 (no local APIC to start it)" "only 1 CPU" \
-	--kernel "$KERNEL" --cpus 2
+novm "--cpus 0: exit 1 with a message" "cpus 0: between 1 and 8" \
+	--kernel "$KERNEL" --cpus 0
+novm "--cpus 9: exit 1 with a message" "cpus 9: between 1 and 8" \
+	--kernel "$KERNEL" --cpus 9
 novm "missing --kernel: exit 1 with usage" "missing --kernel"
 
 # ------------------------------------------------ the same guest on /dev/kvm
@@ -201,11 +246,13 @@ KVM_MOD=
 grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
 grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
 if [ "${TYPE1_KVM:-1}" = 0 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
-	n=$((n + 1))
-	echo "ok $n boots on /dev/kvm too # SKIP not asked for or no KVM here"
+	n=$((n + 2))
+	echo "ok $((n - 1)) boots on /dev/kvm too # SKIP not asked for or no KVM here"
+	echo "ok $n --cpus 2 on /dev/kvm # SKIP not asked for or no KVM here"
 elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
-	n=$((n + 1))
-	echo "ok $n boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
+	n=$((n + 2))
+	echo "ok $((n - 1)) boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
+	echo "ok $n --cpus 2 on /dev/kvm # SKIP modprobe $KVM_MOD failed"
 else
 	boot kvm /dev/kvm poweroff
 	expect 0 "$MARK up" "guest powered off"
@@ -213,6 +260,12 @@ else
 	[ -n "$MARK_CS" ] && diag "kvm: marker after $(secs "$MARK_CS") s, poweroff after $(secs "$TOTAL_CS") s"
 	[ -n "$MARK_CS" ] && [ -n "$HV_MARK" ] && [ "$MARK_CS" -gt 0 ] &&
 		diag "time to marker hvmod/kvm: $((HV_MARK * 100 / MARK_CS))%"
+	CPUS=2
+	boot kvm-smp /dev/kvm smp
+	CPUS=
+	smp_check 2
+	report "--cpus 2 on /dev/kvm (the same userspace xAPICs)" "$WHY" "$OUT"
+	smp_diag "kvm --cpus 2"
 	modprobe -r "$KVM_MOD" > /dev/null 2>&1
 fi
 

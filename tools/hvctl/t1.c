@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * t1.c: `hvctl run --mode type1 --kernel bzImage [--initrd FILE]
- * [--append "CMDLINE"] [--mem=MB] [--cpus 1]`: boots a Linux x86 kernel
- * on one vCPU with the PC devices of t1_*.c, until the guest powers off,
- * reboots, panics or triple-faults.
+ * [--append "CMDLINE"] [--mem=MB] [--cpus N]`: boots a Linux x86 kernel
+ * with the PC devices of t1_*.c, until the guest powers off, reboots,
+ * panics or triple-faults.  --cpus N > 1 runs in t1_smp.c; below is the
+ * one-vCPU machine, without a local APIC.
  *
  * The vCPU runs in this thread.  Device models are plain calls on I/O
  * exits.  Time comes from CLOCK_MONOTONIC; when the PIT's next IRQ 0 is
@@ -52,7 +53,10 @@ void t1_kick_at(struct t1 *t, int64_t ns)
 {
 	struct itimerspec its = { 0 };
 
-	(void)t;
+	if (t->ncpus > 1) {
+		t1_smp_timer_changed(t);	/* its clock thread looks */
+		return;
+	}
 	if (ns >= 0) {
 		if (ns == 0)
 			ns = 1;
@@ -61,6 +65,11 @@ void t1_kick_at(struct t1 *t, int64_t ns)
 	}
 	if (timer_settime(kick_timer, TIMER_ABSTIME, &its, NULL) < 0)
 		err(1, "timer_settime");
+}
+
+int t1_stop_signal(void)
+{
+	return stop_sig;
 }
 
 static void on_kick(int sig)
@@ -118,20 +127,21 @@ static void usage(FILE *f, bool virtio)
 {
 	fprintf(f,
 		"usage: %s run --mode %s [--device PATH] --kernel BZIMAGE [--initrd FILE]\n"
-		"                [--append \"CMDLINE\"] [--mem=MB] [--cpus 1]%s\n"
+		"                [--append \"CMDLINE\"] [--mem=MB] [--cpus N]%s\n"
 		"\n"
 		"Boots a Linux x86 kernel (64-bit boot protocol) on PC legacy devices:\n"
 		"16550A UART on 0x3f8/IRQ 4 (console on stdin/stdout), 8259 PIC pair,\n"
-		"8254 PIT, CMOS RTC, port 0x80, i8042 reset.  No local APIC, no ACPI, no PCI.\n"
+		"8254 PIT, CMOS RTC, port 0x80, i8042 reset.  No ACPI, no PCI, no IOAPIC.\n"
 		"  --mem=MB     guest RAM (default %d, at most %d)\n"
 		"  --append     kernel command line (default \"console=ttyS0\"); hvctl adds\n"
 		"               tsc_early_khz=<the device's TSC rate> unless it is given\n"
-		"  --cpus N     only 1: without a local APIC there is no SMP start-up\n"
+		"  --cpus N     vCPUs, 1 to %d (default 1: no local APIC); more than one\n"
+		"               get an xAPIC each, an MP table and \"noapic\" (no IOAPIC)\n"
 		"Exit status: 0 guest powered off (all CPUs halted, interrupts off) or\n"
 		"rebooted; 2 guest kernel panic or triple fault; 1 hvctl error.\n",
 		hvctl_prog, virtio ? "virtio" : "type1",
 		virtio ? " [--disk PATH[,ro]]\n                [--net IFACE] [--no-console]" : "",
-		T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB);
+		T1_MEM_DEFAULT_MB, T1_MEM_MAX_MB, T1_CPUS_MAX);
 	if (virtio)
 		fprintf(f,
 			"virtio mode adds virtio-mmio devices at 0x%llx (4 KiB apart, PIC IRQs\n"
@@ -159,11 +169,13 @@ static void build_cmdline(struct t1 *t, const char *append)
 
 	if (!append)
 		append = "console=ttyS0";
-	if (strstr(append, "tsc_early_khz=") || !t->tsc_khz)
-		n = snprintf(t->cmdline, sizeof(t->cmdline), "%s", append);
-	else
-		n = snprintf(t->cmdline, sizeof(t->cmdline),
-			     "%s tsc_early_khz=%lu", append, t->tsc_khz);
+	/* SMP: the xAPICs but no IOAPIC (the PIC stays in virtual wire mode) */
+	n = snprintf(t->cmdline, sizeof(t->cmdline), "%s%s", append,
+		     t->ncpus > 1 && !strstr(append, "noapic") ? " noapic" : "");
+	if (n >= 0 && (size_t)n < sizeof(t->cmdline) && t->tsc_khz &&
+	    !strstr(append, "tsc_early_khz="))
+		n += snprintf(t->cmdline + n, sizeof(t->cmdline) - n,
+			      " tsc_early_khz=%lu", t->tsc_khz);
 	if (n < 0 || (size_t)n >= sizeof(t->cmdline) ||
 	    vio_cmdline(t, t->cmdline + n, sizeof(t->cmdline) - n))
 		errx(1, "type1: command line too long (max %d bytes)",
@@ -417,9 +429,10 @@ int t1_main(int argc, char **argv, const char *device, bool virtio)
 	if (mem_mb < 32 || mem_mb > T1_MEM_MAX_MB)
 		errx(1, "type1: --mem=%lu: between 32 and %d MB", mem_mb,
 		     T1_MEM_MAX_MB);
-	if (cpus != 1)
-		errx(1, "type1: --cpus %lu: only 1 CPU (no local APIC for SMP start-up)",
-		     cpus);
+	if (cpus < 1 || cpus > T1_CPUS_MAX)
+		errx(1, "type1: --cpus %lu: between 1 and %d", cpus,
+		     T1_CPUS_MAX);
+	t->ncpus = cpus;
 	t->mem_size = (uint64_t)mem_mb << 20;
 
 	p = mmap(NULL, t->mem_size, PROT_READ | PROT_WRITE,
@@ -442,6 +455,8 @@ int t1_main(int argc, char **argv, const char *device, bool virtio)
 	build_cmdline(t, append);
 	t1_boot_cmdline(t);
 	t1_boot_vcpu(t);
+	if (t->ncpus > 1)
+		t1_smp_setup(t);
 
 	t1_pic_init(t);
 	t1_pit_init(t);
@@ -452,7 +467,13 @@ int t1_main(int argc, char **argv, const char *device, bool virtio)
 		t->uart.in_fd = -1;	/* stdin is hvc0's */
 	t->start_ns = t1_now_ns();
 
-	run_loop(t);
+	if (t->ncpus > 1) {
+		kick_run = t->vm.run;	/* a first fatal signal only stops */
+		t1_smp_run(t);
+		kick_run = NULL;
+	} else {
+		run_loop(t);
+	}
 	status = report(t);
 	t1_uart_restore_tty();
 	vm_close(&t->vm);

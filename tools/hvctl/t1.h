@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * t1.h: `hvctl run --mode type1`: a Linux x86 guest (bzImage) on the
- * legacy PC devices hvctl emulates in userspace.  One vCPU, no local
- * APIC (hidden from CPUID), no ACPI: the kernel runs on the 8259 PIC
- * pair and the 8254 PIT.
+ * legacy PC devices hvctl emulates in userspace, no ACPI.  With one vCPU
+ * there is no local APIC (hidden from CPUID): the kernel runs on the 8259
+ * PIC pair and the 8254 PIT.  With --cpus N > 1 every vCPU gets a
+ * userspace xAPIC (MMIO exits at 0xfee00000) and an MP table lists them.
  *
- * Files: t1.c (options, the run loop), t1_boot.c (boot protocol),
+ * Files: t1.c (options, the 1-CPU run loop), t1_boot.c (boot protocol),
  * t1_io.c (port dispatch, port 0x80, i8042), t1_uart.c (16550A),
- * t1_pic.c (8259 pair), t1_pit.c (8254, port 0x61), t1_rtc.c (CMOS).
+ * t1_pic.c (8259 pair), t1_pit.c (8254, port 0x61), t1_rtc.c (CMOS),
+ * t1_smp.c (vCPU threads, MP table, CPUID), t1_lapic.c (xAPIC).
  */
 #ifndef HVCTL_T1_H
 #define HVCTL_T1_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "vm.h"
@@ -20,6 +23,7 @@
 #define T1_MEM_DEFAULT_MB	256
 #define T1_MEM_MAX_MB		3072	/* below the 32-bit PCI/MMIO hole */
 #define T1_CMDLINE_MAX		2048
+#define T1_CPUS_MAX		8	/* logical flat APIC mode: 8 CPUs */
 
 /* Why the run loop stopped: hvctl's exit status is in t1_exit_status(). */
 enum t1_end {
@@ -71,6 +75,37 @@ struct t1_uart {
 	bool in_tty;
 };
 
+/* The xAPIC of one vCPU (t1_lapic.c); LVT order as in T1_LVT_*. */
+enum { T1_LVT_TIMER, T1_LVT_THERMAL, T1_LVT_PERF, T1_LVT_LINT0,
+       T1_LVT_LINT1, T1_LVT_ERROR, T1_NLVT };
+
+struct t1_lapic {
+	uint32_t id, tpr, ldr, dfr, svr, esr, icr_lo, icr_hi;
+	uint32_t lvt[T1_NLVT];
+	uint32_t irr[8], isr[8], tmr[8];
+	uint32_t tmict, tdcr;
+	int64_t timer_start_ns;	/* when TMICT was written */
+	int64_t timer_next_ns;	/* next expiry, or -1 */
+};
+
+/* One vCPU of an SMP guest (t1_smp.c); fields under t1.lock. */
+struct t1_cpu {
+	struct t1 *t;
+	unsigned int id;	/* vCPU index = APIC ID */
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	pthread_cond_t wake;	/* HLT, wait-for-SIPI */
+	struct t1_lapic apic;
+	bool wait_sipi;		/* after INIT (APs start so) */
+	int sipi_vector;	/* a SIPI to act on, or -1 */
+	bool stopped;		/* HLT with IF=0 */
+	bool in_run;		/* inside KVM_RUN */
+	bool kicked;		/* signalled since it entered KVM_RUN */
+	bool window;		/* entered with request_interrupt_window */
+	unsigned long nmi_lost;	/* NMI IPIs not delivered (no KVM_NMI) */
+};
+
 struct t1 {
 	struct vm vm;
 	uint8_t *mem;
@@ -99,12 +134,19 @@ struct t1 {
 	struct vio_dev *vio[VIO_MAX_DEVS];
 	unsigned int nvio;
 	struct vio_dev *vio_console;	/* owns stdin when present */
+
+	/* --cpus N > 1 (t1_smp.c) */
+	unsigned int ncpus;
+	struct t1_cpu *cpu;
+	pthread_mutex_t lock;	/* all device state and struct t1_cpu */
+	int wake_pipe[2];	/* to the clock/input thread */
 };
 
 /* t1.c */
 int t1_main(int argc, char **argv, const char *device, bool virtio);
 int64_t t1_now_ns(void);
 void t1_kick_at(struct t1 *t, int64_t ns);	/* host timer for the vCPU */
+int t1_stop_signal(void);	/* the fatal signal that stops the run, or 0 */
 
 /*
  * t1_boot.c: load the bzImage (+ initrd) and the zero page (before the
@@ -142,6 +184,27 @@ void t1_uart_write(struct t1 *t, unsigned int reg, uint8_t v);
 void t1_uart_poll_input(struct t1 *t);	/* non-blocking read of stdin */
 bool t1_uart_wants_input(struct t1 *t);	/* stdin is worth polling */
 void t1_uart_restore_tty(void);
+
+/* t1_smp.c: --cpus N > 1, see there. */
+void t1_smp_setup(struct t1 *t);	/* MP table, AP vCPUs */
+void t1_smp_cpuid(struct t1 *t, struct kvm_cpuid2 *cpuid, unsigned int id);
+void t1_smp_run(struct t1 *t);
+void t1_smp_timer_changed(struct t1 *t);	/* a deadline moved */
+void t1_smp_kick(struct t1_cpu *c);	/* re-check its interrupts */
+void t1_smp_init_ipi(struct t1_cpu *c);
+void t1_smp_sipi(struct t1_cpu *c, uint8_t vector);
+
+/* t1_lapic.c: one xAPIC per vCPU at T1_LAPIC_BASE, under t1.lock. */
+#define T1_LAPIC_BASE	0xfee00000ull
+#define T1_LAPIC_SIZE	0x1000ull
+void t1_lapic_init(struct t1_cpu *c);
+void t1_lapic_mmio(struct t1_cpu *c, uint64_t off, uint8_t *data,
+		   unsigned int len, bool write);
+int t1_lapic_pending(struct t1_cpu *c);	/* deliverable vector or -1 */
+void t1_lapic_accept(struct t1_cpu *c, int vector);	/* IRR -> ISR */
+bool t1_lapic_extint(struct t1_cpu *c);	/* takes the PIC's INTR */
+void t1_lapic_timer_update(struct t1_cpu *c, int64_t now);
+int64_t t1_lapic_timer_next(struct t1_cpu *c);
 
 /* t1_rtc.c */
 void t1_rtc_init(struct t1 *t);

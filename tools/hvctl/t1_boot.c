@@ -264,12 +264,20 @@ void t1_boot_cmdline(struct t1 *t)
 	memcpy(t->mem + CMDLINE_BASE, t->cmdline, len + 1);
 }
 
-/* The host's CPUID as the device offers it, minus the local APIC. */
+/*
+ * The host's CPUID as the device offers it, minus the local APIC (one
+ * vCPU) or with the xAPIC of t1_lapic.c (SMP, t1_smp_cpuid()).
+ */
 static void setup_cpuid(struct t1 *t)
 {
 	struct kvm_cpuid2 *cpuid = vm_x86_supported_cpuid(&t->vm);
 	unsigned int i;
 
+	if (t->ncpus > 1) {
+		t1_smp_cpuid(t, cpuid, 0);
+		vm_x86_set_cpuid(&t->vm, cpuid);
+		return;
+	}
 	for (i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
