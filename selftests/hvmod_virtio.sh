@@ -115,6 +115,17 @@ fi
 mods virtio_blk virtio_console failover net_failover virtio_net
 # hvc0 exists once virtio_console has probed the port.  It stays open
 # on fd 3: input that reaches a tty nobody holds open is dropped.
+# Linux 6.1 makes hvc0 openable (hvc_alloc()) before the port is on its
+# console list: an open hvc0 polled in that window gets -EPIPE from the
+# port lookup and is hung up for good (what is written is lost, reads
+# see EOF).  So open it once the port says guest_connected (debugfs).
+$B mount -t debugfs debugfs /sys/kernel/debug
+i=0
+until $B grep -qs "guest_connected: 1" /sys/kernel/debug/virtio-ports/*; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { echo "HVMOD-VIRTIO-FAIL port not connected"; break; }
+	$B sleep 0.1
+done
 i=0
 until exec 3<> /dev/hvc0; do
 	i=$((i + 1))
