@@ -230,11 +230,13 @@ if [ "$box" = svm ]; then
 	vk=$SELFTESTS_DIR/vio_cmdline/vio_cmdline.ko
 	[ ! -f "$vk" ] || cp "$vk" "$stage/lib/hvmod/vio_cmdline.ko"
 	# hvmod_virtio.sh builds the guest's ext4 root image and checks it
-	# after the guest is gone (e2fsprogs, setup.sh)
+	# after the guest is gone (e2fsprogs, setup.sh), in place of
+	# busybox's mke2fs (no -t, no -d)
 	for f in mke2fs e2fsck debugfs; do
 		p=$(PATH=/usr/sbin:/sbin:$PATH command -v $f) ||
 			die "$f missing: run 'make setup'"
-		install_bin "$p" "/usr/sbin/$f"
+		rm -f "$stage/sbin/$f" "$stage/usr/sbin/$f"
+		install_bin "$p" "/sbin/$f"
 	done
 fi
 
