@@ -94,19 +94,22 @@ chmod 755 "$T/vio/init"
 guest_rd_pack "$T/vio" "$T/vio.cpio"
 
 # boot MODE INITRD: milliseconds from the start of hvctl to the marker in MS
+# (the box has no /dev/fd: a pipe into a subshell, results in files)
 boot() {
-	local t0 line rc pid
-	MS=
+	local t0 rc
+	rm -f "$T/ms" "$T/rc"
 	t0=${EPOCHREALTIME/./}
-	while IFS= read -r line; do
-		[ -z "$MS" ] && [[ $line == *"$MARK"* ]] &&
-			MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
-	done < <(exec timeout -k 5 "$TMO" "$HVCTL" run --mode "$1" \
-		--device "$DEV" --kernel "$KERNEL" --initrd "$2" --mem=256 \
-		--append "console=ttyS0 quiet panic=0" < /dev/null 2>&1)
-	pid=$!
-	wait "$pid"
-	rc=$?
+	{
+		timeout -k 5 "$TMO" "$HVCTL" run --mode "$1" --device "$DEV" \
+			--kernel "$KERNEL" --initrd "$2" --mem=256 \
+			--append "console=ttyS0 quiet panic=0" < /dev/null 2>&1
+		echo $? > "$T/rc"
+	} | while IFS= read -r line; do
+		[ ! -f "$T/ms" ] && [[ $line == *"$MARK"* ]] &&
+			echo $(((${EPOCHREALTIME/./} - t0) / 1000)) > "$T/ms"
+	done
+	rc=$(cat "$T/rc")
+	MS=$(cat "$T/ms" 2> /dev/null)
 	[ "$rc" = 0 ] && [ -n "$MS" ] ||
 		die "$1 boot on $DEV: exit $rc, marker ${MS:-not seen}"
 }
