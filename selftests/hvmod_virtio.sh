@@ -28,6 +28,7 @@
 #   VIRTIO_KERNEL   guest bzImage (default /lib/hvmod/guest-vmlinuz)
 #   VIRTIO_TIMEOUT  seconds per guest boot (default 60; ~10 s in the svm box)
 #   VIRTIO_VERBOSE=1  show every console line
+#   E2FSPROGS       where mke2fs, e2fsck and debugfs are (default /sbin)
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/hv.sh"
@@ -68,8 +69,10 @@ guest_rd "$T/rd"
 # shellcheck disable=SC2086
 guest_rd_mods "$T/rd" $MODS
 cp "$VIO_KO" "$T/rd/mod/vio_cmdline.ko"
+# e2fsprogs by path: busybox sh runs its own mke2fs applet (no -t, -d)
+E2=${E2FSPROGS:-/sbin}
 for f in mke2fs e2fsck debugfs; do
-	command -v $f > /dev/null || skip_all "$f missing (e2fsprogs)"
+	[ -x "$E2/$f" ] || skip_all "$E2/$f missing (e2fsprogs)"
 done
 cat > "$T/rd/init" <<'INIT'
 #!/bin/busybox sh
@@ -203,7 +206,7 @@ $B poweroff -f
 $B sleep 100000
 INIT
 chmod 755 "$T/root/sbin/init"
-mke2fs -q -F -t ext4 -L hvroot -d "$T/root" "$T/root.img" 16M \
+"$E2/mke2fs" -q -F -t ext4 -L hvroot -d "$T/root" "$T/root.img" 16M \
 	> "$T/mkfs.out" 2>&1 || skip_all "mke2fs -d failed: $(head -n 1 "$T/mkfs.out")"
 
 # boot NAME ACT [STDIN] [HVCTL OPTIONS...]: RC, OUT (file)
@@ -279,10 +282,10 @@ expect 0 "HVMOD-VIRTIO-ROOT /dev/vda / ext4" "HVMOD-VIRTIO-ROOT-SYNCED" \
 if [ -z "$WHY" ]; then
 	# the first pass replays the journal the guest left (exit 1:
 	# "modified"), the second must find nothing to fix
-	e2fsck -fy "$T/root.img" > "$T/fsck.out" 2>&1
-	e2fsck -fn "$T/root.img" >> "$T/fsck.out" 2>&1
+	"$E2/e2fsck" -fy "$T/root.img" > "$T/fsck.out" 2>&1
+	"$E2/e2fsck" -fn "$T/root.img" >> "$T/fsck.out" 2>&1
 	r=$?
-	w=$(debugfs -R "cat /written" "$T/root.img" 2>/dev/null)
+	w=$("$E2/debugfs" -R "cat /written" "$T/root.img" 2>/dev/null)
 	if [ $r != 0 ]; then
 		WHY="e2fsck -fn exit $r after the replay: $(tail -n 1 "$T/fsck.out")"
 	elif [ "$w" != "HVMOD-VIRTIO-ROOTFILE-$TOK" ]; then
