@@ -13,7 +13,9 @@
 # image); a read-only disk refuses the write; register abuse through
 # /dev/mem gets one line from hvctl and a device that works again after
 # the driver's reset; a line on hvctl's stdin
-# reaches the guest through hvc0; an exiting init panics (exit 2); bad
+# reaches the guest through hvc0; the guest's root on an ext4 image on
+# the virtio disk (switch_root; its init writes a file, syncs and powers
+# off; e2fsck and debugfs find the file in the image); an exiting init panics (exit 2); bad
 # --disk / --net values end hvctl with exit 1 and a message; with a tap,
 # the guest answers pings.  TAP 13.
 #
@@ -26,6 +28,7 @@
 #   VIRTIO_KERNEL   guest bzImage (default /lib/hvmod/guest-vmlinuz)
 #   VIRTIO_TIMEOUT  seconds per guest boot (default 60; ~10 s in the svm box)
 #   VIRTIO_VERBOSE=1  show every console line
+#   E2FSPROGS       where mke2fs, e2fsck and debugfs are (default /sbin)
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/hv.sh"
@@ -36,7 +39,8 @@ VIO_KO=${VIO_CMDLINE_KO:-/lib/hvmod/vio_cmdline.ko}
 TMO=${VIRTIO_TIMEOUT:-60}
 MARK=HVMOD-VIRTIO-HVC
 CR=$(printf '\r')
-MODS="virtio_ring virtio virtio_mmio virtio_blk virtio_console failover net_failover virtio_net"
+MODS="virtio_ring virtio virtio_mmio virtio_blk virtio_console failover net_failover virtio_net
+      crc16 mbcache jbd2 crc32c_generic ext4"
 
 # report NAME WHY OUTPUT-FILE: ok if WHY is empty.
 report() {
@@ -55,27 +59,24 @@ FAIL_MARK=HVMOD-VIRTIO-FAIL
 . "$here/lib/guest_kernel.sh"
 guest_kernel_preflight
 [ -f "$VIO_KO" ] || skip_all "no $VIO_KO (svm box only)"
-MODDIR=/lib/modules/$(uname -r)
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_virtio.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 echo "TAP version 13"
 
 # ------------------------------------------------------- the guest initramfs
-mkdir -p "$T/rd/bin" "$T/rd/dev" "$T/rd/proc" "$T/rd/sys" "$T/rd/mod"
-cp "$BB" "$T/rd/bin/busybox"
-ln -s busybox "$T/rd/bin/sh"
-for m in $MODS; do
-	f=$(find "$MODDIR/kernel" -name "$m.ko" | head -n 1)
-	[ -n "$f" ] || skip_all "module $m.ko not under $MODDIR"
-	cp "$f" "$T/rd/mod/"
-done
+guest_rd "$T/rd"
+# shellcheck disable=SC2086
+guest_rd_mods "$T/rd" $MODS
 cp "$VIO_KO" "$T/rd/mod/vio_cmdline.ko"
-mknod -m 600 "$T/rd/dev/console" c 5 1 ||
-	skip_all "cannot mknod /dev/console for the guest"
+# e2fsprogs by path: busybox sh runs its own mke2fs applet (no -t, -d)
+E2=${E2FSPROGS:-/sbin}
+for f in mke2fs e2fsck debugfs; do
+	[ -x "$E2/$f" ] || skip_all "$E2/$f missing (e2fsprogs)"
+done
 cat > "$T/rd/init" <<'INIT'
 #!/bin/busybox sh
-# hvmod_virtio guest: vt=rw|ro|echo|bad|panic|net, vtok=TOKEN on the command line
+# hvmod_virtio guest: vt=rw|ro|echo|bad|panic|net|root, vtok=TOKEN on the command line
 B=/bin/busybox
 $B mount -t proc proc /proc
 $B mount -t sysfs sys /sys
@@ -115,6 +116,17 @@ fi
 mods virtio_blk virtio_console failover net_failover virtio_net
 # hvc0 exists once virtio_console has probed the port.  It stays open
 # on fd 3: input that reaches a tty nobody holds open is dropped.
+# Linux 6.1 makes hvc0 openable (hvc_alloc()) before the port is on its
+# console list: an open hvc0 polled in that window gets -EPIPE from the
+# port lookup and is hung up for good (what is written is lost, reads
+# see EOF).  So open it once the port says guest_connected (debugfs).
+$B mount -t debugfs debugfs /sys/kernel/debug
+i=0
+until $B grep -qs "guest_connected: 1" /sys/kernel/debug/virtio-ports/*; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { echo "HVMOD-VIRTIO-FAIL port not connected"; break; }
+	$B sleep 0.1
+done
 i=0
 until exec 3<> /dev/hvc0; do
 	i=$((i + 1))
@@ -153,14 +165,49 @@ net)
 	$B ip link set eth0 up && $B ip addr add 10.0.1.2/24 dev eth0 &&
 		hvc "HVMOD-VIRTIO-NET-UP" || hvc "HVMOD-VIRTIO-FAIL eth0"
 	$B ping -c 3 -W 5 10.0.1.1 > /dev/null && hvc "HVMOD-VIRTIO-PING-OK" ;;
+root)
+	# the disk is an ext4 root with its own init (below)
+	mods crc16 mbcache jbd2 crc32c_generic ext4
+	$B mkdir -p /newroot
+	if $B mount -t ext4 /dev/vda /newroot; then
+		exec 3>&-
+		for d in dev proc sys; do $B mount --move /$d /newroot/$d; done
+		exec $B switch_root /newroot /sbin/init
+	fi
+	hvc "HVMOD-VIRTIO-FAIL mount /dev/vda" ;;
 esac
 $B poweroff -f
 $B sleep 100000
 INIT
 chmod 755 "$T/rd/init"
-(cd "$T/rd" && find . | "$BB" cpio -o -H newc 2>/dev/null) > "$T/rd.cpio" ||
-	skip_all "cannot build the guest initramfs"
+guest_rd_pack "$T/rd" "$T/rd.cpio"
 diag "guest: $KERNEL, initramfs $(($(wc -c < "$T/rd.cpio") / 1024)) KiB"
+
+# ------------------------------------------- the root file system image
+mkdir -p "$T/root/bin" "$T/root/sbin" "$T/root/dev" "$T/root/proc" \
+	"$T/root/sys"
+cp "$BB" "$T/root/bin/busybox"
+ln -s busybox "$T/root/bin/sh"
+cat > "$T/root/sbin/init" <<'INIT'
+#!/bin/busybox sh
+# hvmod_virtio guest, on the virtio disk's ext4 root after switch_root
+B=/bin/busybox
+tok=
+for a in $($B cat /proc/cmdline); do
+	case $a in vtok=*) tok=${a#vtok=} ;; esac
+done
+exec 3<> /dev/hvc0
+echo "HVMOD-VIRTIO-ROOT $($B grep ' / ' /proc/mounts | $B cut -d' ' -f1-3)" >&3
+echo "HVMOD-VIRTIO-ROOTFILE-$tok" > /written ||
+	echo "HVMOD-VIRTIO-FAIL write /written" >&3
+$B sync
+echo "HVMOD-VIRTIO-ROOT-SYNCED" >&3
+$B poweroff -f
+$B sleep 100000
+INIT
+chmod 755 "$T/root/sbin/init"
+"$E2/mke2fs" -q -F -t ext4 -L hvroot -d "$T/root" "$T/root.img" 16M \
+	> "$T/mkfs.out" 2>&1 || skip_all "mke2fs -d failed: $(head -n 1 "$T/mkfs.out")"
 
 # boot NAME ACT [STDIN] [HVCTL OPTIONS...]: RC, OUT (file)
 boot() {
@@ -227,6 +274,25 @@ expect 0 "HVMOD-VIRTIO-MAGIC 0x74726976" "HVMOD-VIRTIO-READ $SUM" \
 [ -z "$WHY" ] && [ "$(grep -c "device needs reset" "$OUT")" != 1 ] &&
 	WHY="not one line for the breakage"
 report "bad driver: one line, NEEDS_RESET, hvctl goes on; after a reset the disk works" "$WHY" "$OUT"
+
+TOK=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+boot root root /dev/null --disk "$T/root.img"
+expect 0 "HVMOD-VIRTIO-ROOT /dev/vda / ext4" "HVMOD-VIRTIO-ROOT-SYNCED" \
+	"guest powered off"
+if [ -z "$WHY" ]; then
+	# the first pass replays the journal the guest left (exit 1:
+	# "modified"), the second must find nothing to fix
+	"$E2/e2fsck" -fy "$T/root.img" > "$T/fsck.out" 2>&1
+	"$E2/e2fsck" -fn "$T/root.img" >> "$T/fsck.out" 2>&1
+	r=$?
+	w=$("$E2/debugfs" -R "cat /written" "$T/root.img" 2>/dev/null)
+	if [ $r != 0 ]; then
+		WHY="e2fsck -fn exit $r after the replay: $(tail -n 1 "$T/fsck.out")"
+	elif [ "$w" != "HVMOD-VIRTIO-ROOTFILE-$TOK" ]; then
+		WHY="/written in the image holds '$w'"
+	fi
+fi
+report "root on the virtio disk: switch_root to ext4, the file written reaches the image" "$WHY" "$OUT"
 
 boot panic panic /dev/null --disk "$T/disk"
 expect 2 "HVMOD-VIRTIO-EXIT" "Kernel panic - not syncing" "guest kernel panic"

@@ -20,14 +20,9 @@ TIMEOUT=${HVMOD_TEST_TIMEOUT:-300}
 TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
        hvmod_x86_modes hvmod_x86_exits hvmod_x86_msr hvmod_x86_mem hvmod_x86_smp hvmod_x86_fpu
        hvmod_x86_xsave hvmod_x86_cpuid hvmod_x86_irq hvmod_x86_nmi hvmod_x86_signal hvmod_x86_mmu
-       hvmod_x86_hostile hvmod_hvt.sh hvmod_type1.sh hvmod_lifetime2 hvmod_fuzz
+       hvmod_x86_hostile hvmod_hvt.sh hvmod_type1.sh hvmod_virtio.sh hvmod_lifetime2 hvmod_fuzz
        hvmod_coexist.sh hvmod_kvm_selftests.sh
        hvmod_module.sh"
-# hvmod_virtio.sh is built but run by name only (run_tests.sh
-# hvmod_virtio.sh): in 2 of 5 full runs one guest boot lost everything it
-# wrote to hvc0 ("virtio-ports vport1p0: Error allocating inbufs" in the
-# guest), a bug in hvctl's virtio console or its use by the guest, not
-# found yet.
 # hvmod_fuzz is the short pass (10000 calls or 40 s); "make fuzz ITER=N"
 # runs a long one.  QEMU 7.2's TCG has a bug a guest can reach: a #VMEXIT
 # from a guest with EFER.LME=1, CR0.PG=0 and CR4.PAE=0 (legal) restores the

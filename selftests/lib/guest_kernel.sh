@@ -39,3 +39,31 @@ expect() {
 		WHY="guest: $(grep -m 1 -- "$FAIL_MARK" "$OUT")"
 	return 0
 }
+
+# guest_rd DIR: the base of a busybox initramfs tree in DIR (bin/busybox,
+# bin/sh, dev/console, proc, sys, mod); needs BB (preflight).
+guest_rd() {
+	mkdir -p "$1/bin" "$1/dev" "$1/proc" "$1/sys" "$1/mod"
+	cp "$BB" "$1/bin/busybox" && ln -s busybox "$1/bin/sh" ||
+		skip_all "cannot copy busybox into $1"
+	mknod -m 600 "$1/dev/console" c 5 1 ||
+		skip_all "cannot mknod /dev/console for the guest"
+}
+
+# guest_rd_mods DIR MODULE...: the box kernel's MODULE.ko files (the guest
+# runs the same kernel) into DIR/mod.
+guest_rd_mods() {
+	_dir=$1
+	shift
+	for _m in "$@"; do
+		_f=$(find "/lib/modules/$(uname -r)/kernel" -name "$_m.ko" | head -n 1)
+		[ -n "$_f" ] || skip_all "module $_m.ko not under /lib/modules/$(uname -r)"
+		cp "$_f" "$_dir/mod/"
+	done
+}
+
+# guest_rd_pack DIR FILE: DIR as a newc cpio archive in FILE.
+guest_rd_pack() {
+	(cd "$1" && find . | "$BB" cpio -o -H newc 2>/dev/null) > "$2" ||
+		skip_all "cannot build the guest initramfs"
+}

@@ -85,9 +85,11 @@ fi
 # arm64 and riscv: cross-built, no distro modules, no host binaries
 cross=
 case $box in arm64|riscv) cross=1 ;; esac
-# The guest of hvmod_virtio.sh (svm box) takes its virtio drivers from
-# the box's /lib/modules (the same kernel).
-[ "$box" != svm ] || KVM_MODS="$KVM_MODS virtio_mmio virtio_blk virtio_console virtio_net"
+# The guest of hvmod_virtio.sh (svm box) takes its virtio drivers, and
+# ext4 for its root on the virtio disk, from the box's /lib/modules (the
+# same kernel).
+[ "$box" != svm ] ||
+	KVM_MODS="$KVM_MODS virtio_mmio virtio_blk virtio_console virtio_net ext4 crc32c_generic"
 # The debug kernel (build-dbgkernel.sh) has KVM as modules, nothing else.
 [ "$box" != dbg ] || KVM_MODS="kvm kvm-amd kvm-intel irqbypass"
 
@@ -227,6 +229,15 @@ if [ "$box" = svm ]; then
 	cp "$gk" "$stage/lib/hvmod/guest-vmlinuz"
 	vk=$SELFTESTS_DIR/vio_cmdline/vio_cmdline.ko
 	[ ! -f "$vk" ] || cp "$vk" "$stage/lib/hvmod/vio_cmdline.ko"
+	# hvmod_virtio.sh builds the guest's ext4 root image and checks it
+	# after the guest is gone (e2fsprogs, setup.sh), in place of
+	# busybox's mke2fs (no -t, no -d)
+	for f in mke2fs e2fsck debugfs; do
+		p=$(PATH=/usr/sbin:/sbin:$PATH command -v $f) ||
+			die "$f missing: run 'make setup'"
+		rm -f "$stage/sbin/$f" "$stage/usr/sbin/$f"
+		install_bin "$p" "/sbin/$f"
+	done
 fi
 
 # hvctl and the selftests.

@@ -20,7 +20,7 @@ KROOT=$BUILD/testbox/kernel
 pkgs="gcc make libc6-dev kmod pkg-config libkmod-dev dkms
       linux-headers-$KVER cpio busybox-static qemu-system-x86
       bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools
-      util-linux coreutils gzip linux-source-6.1 xz-utils"
+      util-linux coreutils gzip linux-source-6.1 xz-utils e2fsprogs"
 
 step() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
