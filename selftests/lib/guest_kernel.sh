@@ -8,7 +8,7 @@
 # guest_kernel_preflight: skips the test unless the guest kernel, hvctl, a
 # busybox with cpio -o and a device that runs guests are there; sets BB.
 guest_kernel_preflight() {
-	[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (svm box only)"
+	[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (x86 boxes only)"
 	[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
 	BB=/bin/busybox
 	[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"

@@ -220,13 +220,16 @@ cp "$moddir"/modules.builtin "$moddir"/modules.builtin.modinfo \
 depmod -b "$stage" "$KVER" || die "depmod failed"
 fi
 
-# The guest kernel of hvmod_type1.sh (`hvctl run --mode type1`): the box's
-# own kernel image, ~8 MiB, in the svm box only (Bochs is too slow for a
-# nested Linux boot).
-if [ "$box" = svm ]; then
+# The guest kernel of hvmod_type1.sh and hvmod_virtio.sh (`hvctl run
+# --mode type1|virtio`): the box's own kernel image, ~8 MiB, in both x86
+# boxes (in Bochs a guest boot takes ~2 minutes: hvmod_type1.sh boots two
+# there, hvmod_virtio.sh none).
+if [ "$box" = svm ] || [ "$box" = vmx ]; then
 	gk=$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$gk" ] || die "$KROOT/boot/vmlinuz-* missing: run 'make setup'"
 	cp "$gk" "$stage/lib/hvmod/guest-vmlinuz"
+fi
+if [ "$box" = svm ]; then
 	vk=$SELFTESTS_DIR/vio_cmdline/vio_cmdline.ko
 	[ ! -f "$vk" ] || cp "$vk" "$stage/lib/hvmod/vio_cmdline.ko"
 	# hvmod_virtio.sh builds the guest's ext4 root image and checks it
