@@ -3,6 +3,8 @@
  * KVM_CREATE_VM and KVM_CREATE_VCPU rules, the 64-VM limit, ioctls the VM
  * and vCPU fds do not know, and the live-object counts of HVMOD_GET_INFO
  * (lazy per-CPU enable: cpus_enabled is non-zero only while a VM exists).
+ * x86: KVM_SET_TSS_ADDR and KVM_SET_IDENTITY_MAP_ADDR, checked as KVM
+ * checks them (QEMU requires them; hvmod has no use for the pages).
  * Needs hvmod loaded and idle.
  */
 #define _GNU_SOURCE
@@ -13,7 +15,12 @@
 
 #include "hvmod_util.h"
 
-#define NR_TESTS	42
+#ifdef __x86_64__
+#define NR_X86_TESTS	10
+#else
+#define NR_X86_TESTS	0
+#endif
+#define NR_TESTS	(42 + NR_X86_TESTS)
 
 static int sysfd;
 
@@ -178,6 +185,40 @@ static void test_vm_limit(int cpus)
 	expect_idle("all 64 VMs closed: all counts 0");
 }
 
+#ifdef __x86_64__
+static void test_x86_legacy_addrs(void)
+{
+	uint64_t ident = 0xfeffc000;
+	int vm, vcpu;
+
+	vm = hv_create_vm(sysfd);
+	if (vm < 0)
+		tap_bail("KVM_CREATE_VM: %s", hv_errname(errno));
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR), 1,
+		     "KVM_CAP_SET_TSS_ADDR reported");
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR), 1,
+		     "KVM_CAP_SET_IDENTITY_MAP_ADDR reported");
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident), 0,
+		 "KVM_SET_IDENTITY_MAP_ADDR(0xfeffc000) before any vCPU");
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, NULL), EFAULT,
+		 "KVM_SET_IDENTITY_MAP_ADDR(NULL) -> EFAULT");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000UL), 0,
+		 "KVM_SET_TSS_ADDR(0xfeffd000)");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xffffd000UL), 0,
+		 "KVM_SET_TSS_ADDR(0xffffd000): the last 3 pages below 4 GiB");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xffffe000UL), EINVAL,
+		 "KVM_SET_TSS_ADDR(0xffffe000) -> EINVAL (3 pages cross 4 GiB)");
+	vcpu = hv_create_vcpu(vm, 0);
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident), EINVAL,
+		 "KVM_SET_IDENTITY_MAP_ADDR after KVM_CREATE_VCPU -> EINVAL");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000UL), 0,
+		 "KVM_SET_TSS_ADDR after KVM_CREATE_VCPU still accepted (as KVM)");
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+}
+#endif
+
 int main(void)
 {
 	int cpus;
@@ -189,6 +230,10 @@ int main(void)
 	test_create_vm(cpus);
 	test_create_vcpu(cpus);
 	test_vm_limit(cpus);
+#ifdef __x86_64__
+	test_x86_legacy_addrs();
+	expect_idle("after the x86 address ioctls: all counts 0");
+#endif
 	close(sysfd);
 	return tap_finish();
 }
