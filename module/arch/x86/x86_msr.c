@@ -5,7 +5,9 @@
  *   held by the backend (VMCB/VMCS): EFER, STAR, LSTAR, CSTAR, SFMASK,
  *     KERNEL_GS_BASE, FS_BASE, GS_BASE, TSC, SYSENTER_CS/ESP/EIP, PAT
  *   held here: APIC_BASE, MISC_ENABLE, TSC_AUX (where the host has RDTSCP:
- *     loaded for the guest around each entry, see x86_enter_ok())
+ *     loaded for the guest around each entry, see x86_enter_ok()); the
+ *     MTRRs (x86_mtrr.c) and machine-check MSRs (x86_mce.c), not listed
+ *     by KVM_GET_MSR_INDEX_LIST but for MCG_STATUS and MCG_CTL, as in KVM
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +21,7 @@ static const u32 x86_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_TSC,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL,
 	MSR_TSC_AUX,		/* last: only with RDTSCP, see x86_msr_count() */
 };
 
@@ -99,7 +102,12 @@ int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    u32 index, u64 data)
 {
 	struct kvm_sregs s;
+	int r;
 
+	/* MCi_STATUS: the guest may only clear it */
+	r = x86_mce_set(to_x86(vcpu), index, data, true);
+	if (r != -ENOENT)
+		return r;
 	if (index == MSR_EFER) {
 		/* LME is fixed while paging is on (#GP on the CPU) */
 		ops->get_sregs(vcpu, &s);
@@ -113,6 +121,7 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data)
 {
 	struct x86_vcpu *x = to_x86(vcpu);
+	int r;
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
@@ -127,7 +136,12 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		*data = x->tsc_aux;
 		return 0;
 	default:
-		return ops->get_msr(vcpu, index, data);
+		r = x86_mtrr_get(x, index, data);
+		if (r == -ENOENT)
+			r = x86_mce_get(x, index, data);
+		if (r == -ENOENT)
+			r = ops->get_msr(vcpu, index, data);
+		return r;
 	}
 }
 
@@ -135,6 +149,7 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 data)
 {
 	struct x86_vcpu *x = to_x86(vcpu);
+	int r;
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
@@ -158,6 +173,11 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		return ops->set_msr(vcpu, index,
 				    x86_efer_keep_lma(vcpu, ops, data));
 	default:
+		r = x86_mtrr_set(x, index, data);
+		if (r == -ENOENT)
+			r = x86_mce_set(x, index, data, false);
+		if (r != -ENOENT)
+			return r;
 		if (x86_msr_value(index, &data))
 			return -EINVAL;
 		return ops->set_msr(vcpu, index, data);
