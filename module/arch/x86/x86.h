@@ -109,12 +109,16 @@ int x86_mce_set(struct x86_vcpu *x, u32 index, u64 data, bool guest);
 struct x86_vm {
 	u64 tss_addr;			/* KVM_SET_TSS_ADDR, unused */
 	u64 identity_map_addr;		/* KVM_SET_IDENTITY_MAP_ADDR, unused */
+	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c): no in-kernel irqchip uses it */
+	struct kvm_irq_routing_entry *routes;
+	u32 nr_routes;
 };
 
 int x86_vm_init(struct hvmod_vm *vm);
 void x86_vm_destroy(struct hvmod_vm *vm);
 long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		       unsigned long arg);
+long x86_set_gsi_routing(struct hvmod_vm *vm, struct kvm_irq_routing __user *argp);
 
 /* x86_vcpu.c */
 int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);

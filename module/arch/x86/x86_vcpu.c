@@ -296,6 +296,7 @@ int x86_check_extension(long cap)
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_IRQ_ROUTING:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:

@@ -26,6 +26,10 @@ int x86_vm_init(struct hvmod_vm *vm)
 
 void x86_vm_destroy(struct hvmod_vm *vm)
 {
+	struct x86_vm *xvm = vm->arch;
+
+	if (xvm)
+		kvfree(xvm->routes);
 	kfree(vm->arch);
 	vm->arch = NULL;
 }
@@ -66,7 +70,7 @@ static long x86_set_identity_map_addr(struct hvmod_vm *vm, u64 __user *argp)
 	return r;
 }
 
-/* -ENOTTY: not one of these ioctls */
+/* -ENOTTY: not one of these ioctls (VM ioctls of x86_vm.c, x86_irq_routing.c) */
 long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		       unsigned long arg)
 {
@@ -75,6 +79,8 @@ long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		return x86_set_tss_addr(vm, arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return x86_set_identity_map_addr(vm, (u64 __user *)arg);
+	case KVM_SET_GSI_ROUTING:
+		return x86_set_gsi_routing(vm, (struct kvm_irq_routing __user *)arg);
 	default:
 		return -ENOTTY;
 	}
