@@ -66,7 +66,7 @@ static const struct {
 };
 #define NR_BAD		((int)ARRAY_SIZE(bad))
 
-#define NR_MTRR_MCE	12
+#define NR_MTRR_MCE	16
 #define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE)
 
 static struct hv_vm vm;
@@ -269,7 +269,8 @@ static bool msr_roundtrip(struct hv_vcpu *v, uint32_t index, uint64_t val)
 
 /*
  * The MTRRs and machine-check banks (unlisted, as in KVM) that QEMU
- * writes at reset because it sets CPUID MTRR and MCA for every guest.
+ * writes at reset because it sets CPUID MTRR and MCA for every guest, and
+ * the kvmclock MSRs QEMU 7.2 writes (0) at reset.
  */
 static void test_mtrr_mce(void)
 {
@@ -304,6 +305,14 @@ static void test_mtrr_mce(void)
 		   "MC0_CTL neither 0 nor all ones -> 0 MSRs set");
 	tap_result(msr_roundtrip(&v, MSR_MC0_STATUS + 4 * 31, 0xb200000000000001ULL),
 		   "MC31_STATUS set by userspace reads back");
+	/* kvmclock is not offered: its MSRs only for userspace, disabled */
+	tap_result(msr_roundtrip(&v, MSR_KVM_SYSTEM_TIME, 0x5000),
+		   "MSR_KVM_SYSTEM_TIME with bit 0 (enable) clear reads back");
+	tap_result(hv_set_msr(&v, MSR_KVM_SYSTEM_TIME, 0x5001) == 0,
+		   "MSR_KVM_SYSTEM_TIME with bit 0 set (no kvmclock) -> 0 MSRs set");
+	tap_result(msr_roundtrip(&v, MSR_KVM_WALL_CLOCK, 0), "MSR_KVM_WALL_CLOCK 0 reads back");
+	tap_result(hv_set_msr(&v, MSR_KVM_WALL_CLOCK, 0x6000) == 0,
+		   "MSR_KVM_WALL_CLOCK at an address (no kvmclock) -> 0 MSRs set");
 	hv_vcpu_free(&v);
 }
 

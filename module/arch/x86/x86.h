@@ -46,6 +46,7 @@ struct x86_vcpu {
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;			/* the guest's, for RDTSCP */
+	u64 kvm_system_time;		/* MSR_KVM_SYSTEM_TIME, never enabled */
 	/* x86_mtrr.c: MTRRdefType, fixed ranges, PhysBase/PhysMask pairs */
 	u64 mtrr_def, mtrr_fixed[X86_MTRR_FIXED], mtrr_var[2 * X86_MTRR_VAR];
 	/* x86_mce.c: MCG_STATUS, MCG_CTL, MCi_CTL/STATUS/ADDR/MISC */

@@ -7,12 +7,16 @@
  *   held here: APIC_BASE, MISC_ENABLE, TSC_AUX (where the host has RDTSCP:
  *     loaded for the guest around each entry, see x86_enter_ok()); the
  *     MTRRs (x86_mtrr.c) and machine-check MSRs (x86_mce.c), not listed
- *     by KVM_GET_MSR_INDEX_LIST but for MCG_STATUS and MCG_CTL, as in KVM
+ *     by KVM_GET_MSR_INDEX_LIST but for MCG_STATUS and MCG_CTL, as in KVM;
+ *     kvmclock's MSR_KVM_SYSTEM_TIME and MSR_KVM_WALL_CLOCK, for userspace
+ *     only and only disabled: hvmod offers no kvmclock (no 0x40000001
+ *     leaf), but QEMU 7.2 writes both (0) at every reset, as it may on KVM
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include "x86.h"
 
@@ -21,7 +25,7 @@ static const u32 x86_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_TSC,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
-	MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL,
+	MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
 	MSR_TSC_AUX,		/* last: only with RDTSCP, see x86_msr_count() */
 };
 
@@ -104,6 +108,9 @@ int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	struct kvm_sregs s;
 	int r;
 
+	/* no kvmclock in the guest's CPUID: its MSRs #GP */
+	if (index == MSR_KVM_SYSTEM_TIME || index == MSR_KVM_WALL_CLOCK)
+		return -EINVAL;
 	/* MCi_STATUS: the guest may only clear it */
 	r = x86_mce_set(to_x86(vcpu), index, data, true);
 	if (r != -ENOENT)
@@ -134,6 +141,12 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		if (!x86_has_tsc_aux())
 			return -ENOENT;
 		*data = x->tsc_aux;
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+		*data = x->kvm_system_time;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+		*data = 0;
 		return 0;
 	default:
 		r = x86_mtrr_get(x, index, data);
@@ -168,6 +181,23 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		if (data >> 32)		/* reserved, as on the CPU */
 			return -EINVAL;
 		x->tsc_aux = data;
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+		/* bit 0 would start kvmclock updates into guest memory */
+		if (data & 1) {
+			hvmod_reject("MSR_KVM_SYSTEM_TIME 0x%llx: hvmod has no kvmclock to enable",
+				     data);
+			return -EINVAL;
+		}
+		x->kvm_system_time = data;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+		/* non-zero: KVM writes the wall clock to that address */
+		if (data) {
+			hvmod_reject("MSR_KVM_WALL_CLOCK 0x%llx: hvmod has no kvmclock",
+				     data);
+			return -EINVAL;
+		}
 		return 0;
 	case MSR_EFER:
 		return ops->set_msr(vcpu, index,
