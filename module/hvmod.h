@@ -13,6 +13,7 @@
 #include <linux/mm_types.h>
 #include <linux/mmu_notifier.h>
 #include <linux/rwsem.h>
+#include <linux/signal_types.h>
 #include <linux/atomic.h>
 #include <uapi/linux/kvm.h>
 #include <uapi/linux/hvmod.h>
@@ -68,6 +69,9 @@ struct hvmod_vcpu {
 	struct kvm_run *run;		/* page 0 of the vCPU mmap */
 	struct page *run_page;
 	struct page *pio_page;		/* page KVM_PIO_PAGE_OFFSET */
+	/* KVM_SET_SIGNAL_MASK: the thread's mask while in KVM_RUN */
+	bool sigset_active;
+	sigset_t sigset;
 	void *arch;			/* backend private */
 };
 
@@ -181,6 +185,7 @@ void hvmod_slot_unwatch(struct hvmod_slot *slot);
 
 /* run.c */
 long hvmod_vcpu_run(struct hvmod_vcpu *vcpu);
+long hvmod_set_signal_mask(struct hvmod_vcpu *vcpu, void __user *argp);
 
 /* vcpu.c */
 int hvmod_create_vcpu(struct hvmod_vm *vm, unsigned long id);

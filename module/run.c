@@ -5,10 +5,42 @@
  * again), 0 means struct kvm_run holds an exit for userspace, < 0 is an
  * error for the ioctl.  vcpu_put() runs on every return, so that the
  * backend can refresh what kvm_run reports (KVM's post_kvm_run_save()).
+ * KVM_SET_SIGNAL_MASK: the thread runs the guest with that mask and gets
+ * its own back on return (KVM's kvm_sigset_activate/deactivate): QEMU
+ * blocks SIG_IPI in its threads and unblocks it only here, so a kick
+ * ends KVM_RUN with EINTR instead of racing its check of exit_request.
  */
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/uaccess.h>
 #include "hvmod.h"
+
+long hvmod_set_signal_mask(struct hvmod_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_signal_mask __user *user = argp;
+	struct kvm_signal_mask head;
+	sigset_t set;
+
+	/* NULL: run with the thread's own mask again */
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (head.len != sizeof(set)) {
+		hvmod_reject("KVM_SET_SIGNAL_MASK: len %u, the kernel's sigset_t is %zu bytes",
+			     head.len, sizeof(set));
+		return -EINVAL;
+	}
+	if (copy_from_user(&set, user->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = set;
+	vcpu->sigset_active = true;
+	return 0;
+}
 
 long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 {
@@ -19,6 +51,9 @@ long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 	if (!hvmod_be->vcpu_run)
 		return -ENOTTY;
 
+	/* real_blocked, as KVM: signal delivery restores it if it interrupts */
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
 	if (hvmod_be->vcpu_load)
 		hvmod_be->vcpu_load(vcpu);
 	for (;;) {
@@ -36,5 +71,9 @@ long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 	}
 	if (hvmod_be->vcpu_put)
 		hvmod_be->vcpu_put(vcpu);
+	if (vcpu->sigset_active) {
+		sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+		sigemptyset(&current->real_blocked);
+	}
 	return r;
 }

@@ -68,6 +68,8 @@ static long hvmod_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return -EINTR;
 	if (ioctl == KVM_RUN)
 		r = arg ? -EINVAL : hvmod_vcpu_run(vcpu);
+	else if (ioctl == KVM_SET_SIGNAL_MASK)
+		r = hvmod_set_signal_mask(vcpu, (void __user *)arg);
 	else if (hvmod_be->vcpu_ioctl)
 		r = hvmod_be->vcpu_ioctl(vcpu, ioctl, arg);
 	else

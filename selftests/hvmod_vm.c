@@ -3,6 +3,9 @@
  * KVM_CREATE_VM and KVM_CREATE_VCPU rules, the 64-VM limit, ioctls the VM
  * and vCPU fds do not know, and the live-object counts of HVMOD_GET_INFO
  * (lazy per-CPU enable: cpus_enabled is non-zero only while a VM exists).
+ * x86: KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR and KVM_SET_GSI_ROUTING,
+ * checked as KVM checks them (QEMU requires them; without an in-kernel
+ * irqchip hvmod, like KVM, has no use for the pages or the routes).
  * Needs hvmod loaded and idle.
  */
 #define _GNU_SOURCE
@@ -13,7 +16,12 @@
 
 #include "hvmod_util.h"
 
-#define NR_TESTS	42
+#ifdef __x86_64__
+#define NR_X86_TESTS	17
+#else
+#define NR_X86_TESTS	0
+#endif
+#define NR_TESTS	(42 + NR_X86_TESTS)
 
 static int sysfd;
 
@@ -178,6 +186,85 @@ static void test_vm_limit(int cpus)
 	expect_idle("all 64 VMs closed: all counts 0");
 }
 
+#ifdef __x86_64__
+static void test_x86_legacy_addrs(void)
+{
+	uint64_t ident = 0xfeffc000;
+	int vm, vcpu;
+
+	vm = hv_create_vm(sysfd);
+	if (vm < 0)
+		tap_bail("KVM_CREATE_VM: %s", hv_errname(errno));
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR), 1,
+		     "KVM_CAP_SET_TSS_ADDR reported");
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR), 1,
+		     "KVM_CAP_SET_IDENTITY_MAP_ADDR reported");
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident), 0,
+		 "KVM_SET_IDENTITY_MAP_ADDR(0xfeffc000) before any vCPU");
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, NULL), EFAULT,
+		 "KVM_SET_IDENTITY_MAP_ADDR(NULL) -> EFAULT");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000UL), 0,
+		 "KVM_SET_TSS_ADDR(0xfeffd000)");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xffffd000UL), 0,
+		 "KVM_SET_TSS_ADDR(0xffffd000): the last 3 pages below 4 GiB");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xffffe000UL), EINVAL,
+		 "KVM_SET_TSS_ADDR(0xffffe000) -> EINVAL (3 pages cross 4 GiB)");
+	vcpu = hv_create_vcpu(vm, 0);
+	hv_check(ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &ident), EINVAL,
+		 "KVM_SET_IDENTITY_MAP_ADDR after KVM_CREATE_VCPU -> EINVAL");
+	hv_check(ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000UL), 0,
+		 "KVM_SET_TSS_ADDR after KVM_CREATE_VCPU still accepted (as KVM)");
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+}
+
+static int set_routes(int vm, const struct kvm_irq_routing_entry *e,
+		      unsigned int nr, unsigned int flags)
+{
+	struct {
+		struct kvm_irq_routing r;
+		struct kvm_irq_routing_entry e[4];
+	} t = { .r.nr = nr, .r.flags = flags };
+
+	memcpy(t.e, e, sizeof(*e) * (nr < 4 ? nr : 4));
+	return ioctl(vm, KVM_SET_GSI_ROUTING, &t);
+}
+
+static void test_x86_gsi_routing(void)
+{
+	const struct kvm_irq_routing_entry ok[3] = {
+		{ .gsi = 0, .type = KVM_IRQ_ROUTING_IRQCHIP,
+		  .u.irqchip = { KVM_IRQCHIP_PIC_MASTER, 0 } },
+		{ .gsi = 0, .type = KVM_IRQ_ROUTING_IRQCHIP,
+		  .u.irqchip = { KVM_IRQCHIP_IOAPIC, 2 } },
+		{ .gsi = 24, .type = KVM_IRQ_ROUTING_MSI,
+		  .u.msi = { .address_lo = 0xfee00000, .data = 0x41 } },
+	};
+	struct kvm_irq_routing_entry bad[2] = { ok[1], ok[2] };
+	int vm = hv_create_vm(sysfd);
+
+	if (vm < 0)
+		tap_bail("KVM_CREATE_VM: %s", hv_errname(errno));
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING), 1,
+		     "KVM_CAP_IRQ_ROUTING reported");
+	hv_check(set_routes(vm, ok, 3, 0), 0,
+		 "KVM_SET_GSI_ROUTING: GSI 0 to PIC and IOAPIC, GSI 24 to an MSI");
+	hv_check(set_routes(vm, ok, 0, 0), 0, "KVM_SET_GSI_ROUTING: empty table");
+	bad[0].u.irqchip.pin = 24;
+	hv_check(set_routes(vm, bad, 1, 0), EINVAL,
+		 "KVM_SET_GSI_ROUTING: IOAPIC pin 24 -> EINVAL");
+	bad[0] = ok[2];
+	hv_check(set_routes(vm, bad, 2, 0), EINVAL,
+		 "KVM_SET_GSI_ROUTING: two MSI routes for GSI 24 -> EINVAL");
+	hv_check(set_routes(vm, ok, 3, 1), EINVAL,
+		 "KVM_SET_GSI_ROUTING: flags 1 -> EINVAL");
+	hv_check(set_routes(vm, ok, 4097, 0), EINVAL,
+		 "KVM_SET_GSI_ROUTING: 4097 entries -> EINVAL");
+	close(vm);
+}
+#endif
+
 int main(void)
 {
 	int cpus;
@@ -189,6 +276,11 @@ int main(void)
 	test_create_vm(cpus);
 	test_create_vcpu(cpus);
 	test_vm_limit(cpus);
+#ifdef __x86_64__
+	test_x86_legacy_addrs();
+	test_x86_gsi_routing();
+	expect_idle("after the x86 address ioctls: all counts 0");
+#endif
 	close(sysfd);
 	return tap_finish();
 }

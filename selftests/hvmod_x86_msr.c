@@ -42,6 +42,8 @@ static const struct msr_val {
 	ROW(PAT, 0x0007040601050006ULL, 0x0406050700010604ULL),
 	ROW(APIC_BASE, 0xfed00900, 0xfee00900),
 	ROW(MISC_ENABLE, 0x1801, 0x1800),
+	ROW(MCG_STATUS, 0x5, 0x4),
+	ROW(MCG_CTL, 0, ~0ULL),		/* all or nothing */
 	ROW(EFER, EFER_SCE | EFER_NX, 0),	/* ioctl only */
 };
 #define NR_MSRS		((int)ARRAY_SIZE(msrs))
@@ -60,10 +62,12 @@ static const struct {
 	BAD(PAT, 0x0007040600070408ULL),	/* type 8 does not exist */
 	BAD(EFER, 1ULL << 12),		/* SVME */
 	BAD(EFER, 1ULL << 63),
+	BAD(MCG_CTL, 0xff),
 };
 #define NR_BAD		((int)ARRAY_SIZE(bad))
 
-#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4)
+#define NR_MTRR_MCE	16
+#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE)
 
 static struct hv_vm vm;
 
@@ -254,6 +258,64 @@ static void test_tsc_aux(struct hv_vcpu *v)
 		tap_diag("RDTSCP ECX 0x%x on CPU %d", aux, cpu);
 }
 
+/* set INDEX to VAL: true if KVM_SET_MSRS took it and it reads back */
+static bool msr_roundtrip(struct hv_vcpu *v, uint32_t index, uint64_t val)
+{
+	uint64_t got = ~val;
+
+	return hv_set_msr(v, index, val) == 1 && hv_get_msr(v, index, &got) == 1 &&
+	       got == val;
+}
+
+/*
+ * The MTRRs and machine-check banks (unlisted, as in KVM) that QEMU
+ * writes at reset because it sets CPUID MTRR and MCA for every guest, and
+ * the kvmclock MSRs QEMU 7.2 writes (0) at reset.
+ */
+static void test_mtrr_mce(void)
+{
+	struct hv_vcpu v;
+	uint64_t val = 0;
+
+	hv_vcpu_new(&vm, &v, 5);
+	tap_result(hv_get_msr(&v, MSR_MTRR_CAP, &val) == 1 && val == 0x508,
+		   "MTRRcap: 8 variable ranges, fixed ranges, WC (0x%llx)",
+		   (unsigned long long)val);
+	tap_result(hv_set_msr(&v, MSR_MTRR_CAP, 0x508) == 0, "MTRRcap is read-only");
+	tap_result(msr_roundtrip(&v, MSR_MTRR_DEF_TYPE, 0xc06),
+		   "MTRRdefType E|FE|WB reads back");
+	tap_result(hv_set_msr(&v, MSR_MTRR_DEF_TYPE, 0x2) == 0,
+		   "MTRRdefType type 2 (reserved) -> 0 MSRs set");
+	tap_result(msr_roundtrip(&v, MSR_MTRR_FIX64K, 0x0606050504040100ULL),
+		   "MTRRfix64K_00000 reads back");
+	tap_result(hv_set_msr(&v, MSR_MTRR_FIX64K, 0x0606060606060607ULL) == 0,
+		   "MTRRfix64K_00000 with type 7 -> 0 MSRs set");
+	tap_result(msr_roundtrip(&v, MSR_MTRR_BASE0, 0x80000006) &&
+		   msr_roundtrip(&v, MSR_MTRR_MASK0, 0xf80000800ULL),
+		   "MTRRphysBase0/PhysMask0 read back");
+	tap_result(hv_set_msr(&v, MSR_MTRR_MASK0, 0xf80000801ULL) == 0,
+		   "MTRRphysMask0 with reserved bit 0 -> 0 MSRs set");
+	val = 0;
+	tap_result(hv_get_msr(&v, MSR_MCG_CAP, &val) == 1 && val == 0x120,
+		   "MCG_CAP: MCG_CTL_P and 32 banks (0x%llx)", (unsigned long long)val);
+	val = 0;
+	tap_result(hv_get_msr(&v, MSR_MC0_CTL, &val) == 1 && val == ~0ULL,
+		   "MC0_CTL all ones after vCPU creation");
+	tap_result(hv_set_msr(&v, MSR_MC0_CTL, 5) == 0,
+		   "MC0_CTL neither 0 nor all ones -> 0 MSRs set");
+	tap_result(msr_roundtrip(&v, MSR_MC0_STATUS + 4 * 31, 0xb200000000000001ULL),
+		   "MC31_STATUS set by userspace reads back");
+	/* kvmclock is not offered: its MSRs only for userspace, disabled */
+	tap_result(msr_roundtrip(&v, MSR_KVM_SYSTEM_TIME, 0x5000),
+		   "MSR_KVM_SYSTEM_TIME with bit 0 (enable) clear reads back");
+	tap_result(hv_set_msr(&v, MSR_KVM_SYSTEM_TIME, 0x5001) == 0,
+		   "MSR_KVM_SYSTEM_TIME with bit 0 set (no kvmclock) -> 0 MSRs set");
+	tap_result(msr_roundtrip(&v, MSR_KVM_WALL_CLOCK, 0), "MSR_KVM_WALL_CLOCK 0 reads back");
+	tap_result(hv_set_msr(&v, MSR_KVM_WALL_CLOCK, 0x6000) == 0,
+		   "MSR_KVM_WALL_CLOCK at an address (no kvmclock) -> 0 MSRs set");
+	hv_vcpu_free(&v);
+}
+
 static void test_guest(void)
 {
 	struct kvm_sregs s;
@@ -348,6 +410,7 @@ int main(void)
 	hv_vm_load(&vm, x86_msr_bin, x86_msr_bin_end);
 	test_ioctls();
 	test_guest();
+	test_mtrr_mce();
 	hv_vm_free(&vm);
 	return tap_finish();
 }

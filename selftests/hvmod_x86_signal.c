@@ -3,10 +3,14 @@
  * KVM_RUN interrupted from userspace: immediate_exit, and a signal (no-op
  * SIGALRM handler without SA_RESTART) stopping a guest that loops on
  * in-kernel exits, then one that spins without any exit, so that only a
- * host interrupt can take the CPU back.  Runs last: if the host cannot
+ * host interrupt can take the CPU back.  KVM_SET_SIGNAL_MASK: the thread
+ * blocks SIGALRM, the vCPU's mask lets it in, so it ends KVM_RUN and stays
+ * pending (blocked again) after it; without a vCPU mask a pending blocked
+ * signal does not stop the guest.  Runs last: if the host cannot
  * take the CPU back, the box hangs here.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
@@ -17,7 +21,7 @@
 HV_GUEST_BLOB(x86_signal);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	8
+#define NR_TESTS	14
 
 /* KVM_RUN with SIGALRM due in ms milliseconds; 0 or the errno. */
 static int run_with_alarm(struct hv_vcpu *v, unsigned int ms)
@@ -35,6 +39,30 @@ static void expect_intr(struct hv_vcpu *v, int err, const char *what)
 			 hv_exit_name(v->run->exit_reason));
 }
 
+/* KVM_SET_SIGNAL_MASK with the kernel's 8-byte sigset (len) or NULL. */
+static int set_vcpu_sigmask(struct hv_vcpu *v, const sigset_t *set,
+			    unsigned int len)
+{
+	struct {
+		struct kvm_signal_mask head;
+		unsigned char bits[8];
+	} m;
+
+	if (!set)
+		return ioctl(v->fd, KVM_SET_SIGNAL_MASK, NULL) ? errno : 0;
+	m.head.len = len;
+	memcpy(m.bits, set, sizeof(m.bits));	/* glibc's first word: signals 1-64 */
+	return ioctl(v->fd, KVM_SET_SIGNAL_MASK, &m) ? errno : 0;
+}
+
+static bool alrm_pending(void)
+{
+	sigset_t p;
+
+	sigpending(&p);
+	return sigismember(&p, SIGALRM);
+}
+
 /* Restarts the guest at rip with RAX = 0. */
 static void set_rip(struct hv_vcpu *v, uint64_t rip)
 {
@@ -48,10 +76,11 @@ static void set_rip(struct hv_vcpu *v, uint64_t rip)
 
 int main(void)
 {
+	sigset_t set, old, cur;
 	struct hv_vcpu v;
 	struct hv_vm vm;
 	uint64_t rip;
-	int err, sys = hv_x86_open();
+	int sig, err, sys = hv_x86_open();
 
 	tap_plan(NR_TESTS);
 	hv_vm_new(&vm, sys, G_MEM_SIZE);
@@ -81,6 +110,35 @@ int main(void)
 	hv_expect_hex(true, hv_rip(&v), GUEST_spin_loop, "after the signal RIP is the spinning JMP");
 	set_rip(&v, GUEST_out_entry);
 	hv_expect_out(&v, 0x10, 1, 0, "the vCPU runs again after being interrupted");
+
+	sigemptyset(&set);
+	err = set_vcpu_sigmask(&v, &set, 4);
+	if (!tap_result(err == EINVAL, "KVM_SET_SIGNAL_MASK with len 4 (not the kernel's 8): EINVAL"))
+		tap_diag("got %s", err ? hv_errname(err) : "success");
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	sigemptyset(&set);
+	err = set_vcpu_sigmask(&v, &set, 8);
+	if (!tap_result(!err, "KVM_SET_SIGNAL_MASK: SIGALRM unblocked while in KVM_RUN"))
+		tap_diag("got %s", hv_errname(err));
+	set_rip(&v, GUEST_spin_loop);
+	hv_alarm_fired = 0;
+	err = run_with_alarm(&v, 300);
+	expect_intr(&v, err, "SIGALRM blocked in the thread, open in the vCPU mask: ends a spinning guest");
+	sigprocmask(SIG_BLOCK, NULL, &cur);
+	tap_result(sigismember(&cur, SIGALRM) && alrm_pending() && !hv_alarm_fired,
+		   "after KVM_RUN the thread's mask is back: SIGALRM blocked, pending, not handled");
+	err = set_vcpu_sigmask(&v, NULL, 0);
+	if (!tap_result(!err, "KVM_SET_SIGNAL_MASK(NULL): the thread's own mask again"))
+		tap_diag("got %s", hv_errname(err));
+	set_rip(&v, GUEST_out_entry);
+	hv_expect_out(&v, 0x10, 1, 0,
+		      "a pending but blocked SIGALRM does not stop KVM_RUN without a vCPU mask");
+	/* take the pending SIGALRM, then the thread's mask as it was */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigwait(&set, &sig);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	hv_vcpu_free(&v);
 	hv_vm_free(&vm);

@@ -55,6 +55,18 @@
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
 #define MSR_MISC_ENABLE		0x1a0
+#define MSR_KVM_WALL_CLOCK	0x11
+#define MSR_KVM_SYSTEM_TIME	0x12
+#define MSR_MCG_CAP		0x179
+#define MSR_MCG_STATUS		0x17a
+#define MSR_MCG_CTL		0x17b
+#define MSR_MC0_CTL		0x400
+#define MSR_MC0_STATUS		0x401
+#define MSR_MTRR_CAP		0xfe
+#define MSR_MTRR_BASE0		0x200
+#define MSR_MTRR_MASK0		0x201
+#define MSR_MTRR_FIX64K		0x250
+#define MSR_MTRR_DEF_TYPE	0x2ff
 #define MSR_PAT			0x277
 
 #define EFER_SCE	(1ULL << 0)

@@ -34,6 +34,10 @@ enum x86_gpr {
 				 XFEATURE_MASK_YMM)
 
 /* Must be the first member of a backend's vCPU (vcpu->arch points to it). */
+#define X86_MTRR_VAR	8		/* variable ranges (MTRRcap VCNT) */
+#define X86_MTRR_FIXED	11		/* fixed-range MSRs */
+#define X86_MCE_BANKS	32		/* as KVM_MAX_MCE_BANKS */
+
 struct x86_vcpu {
 	unsigned long gpr[X86_NR_GPRS];	/* all 16, synced with VMCB/VMCS */
 	struct fpu_guest fpu;
@@ -42,6 +46,11 @@ struct x86_vcpu {
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;			/* the guest's, for RDTSCP */
+	u64 kvm_system_time;		/* MSR_KVM_SYSTEM_TIME, never enabled */
+	/* x86_mtrr.c: MTRRdefType, fixed ranges, PhysBase/PhysMask pairs */
+	u64 mtrr_def, mtrr_fixed[X86_MTRR_FIXED], mtrr_var[2 * X86_MTRR_VAR];
+	/* x86_mce.c: MCG_STATUS, MCG_CTL, MCi_CTL/STATUS/ADDR/MISC */
+	u64 mcg_status, mcg_ctl, mce_banks[4 * X86_MCE_BANKS];
 	u64 xcr0;			/* the guest's, loaded around entries */
 	/*
 	 * Debug registers as the guest sees them.  MOV DR always exits and
@@ -118,6 +127,28 @@ struct x86_ops {
 /* x86_virt.c */
 void x86_emergency_register(cpu_emergency_virt_cb *cb);
 void x86_emergency_unregister(void);
+
+/* x86_mtrr.c, x86_mce.c: -ENOENT for other MSRs */
+int x86_mtrr_get(struct x86_vcpu *x, u32 index, u64 *data);
+int x86_mtrr_set(struct x86_vcpu *x, u32 index, u64 data);
+void x86_mce_reset(struct x86_vcpu *x);
+int x86_mce_get(struct x86_vcpu *x, u32 index, u64 *data);
+int x86_mce_set(struct x86_vcpu *x, u32 index, u64 data, bool guest);
+
+/* x86_vm.c: vm->arch of both backends */
+struct x86_vm {
+	u64 tss_addr;			/* KVM_SET_TSS_ADDR, unused */
+	u64 identity_map_addr;		/* KVM_SET_IDENTITY_MAP_ADDR, unused */
+	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c): no in-kernel irqchip uses it */
+	struct kvm_irq_routing_entry *routes;
+	u32 nr_routes;
+};
+
+int x86_vm_init(struct hvmod_vm *vm);
+void x86_vm_destroy(struct hvmod_vm *vm);
+long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
+		       unsigned long arg);
+long x86_set_gsi_routing(struct hvmod_vm *vm, struct kvm_irq_routing __user *argp);
 
 /* x86_vcpu.c */
 int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);

@@ -5,12 +5,18 @@
  *   held by the backend (VMCB/VMCS): EFER, STAR, LSTAR, CSTAR, SFMASK,
  *     KERNEL_GS_BASE, FS_BASE, GS_BASE, TSC, SYSENTER_CS/ESP/EIP, PAT
  *   held here: APIC_BASE, MISC_ENABLE, TSC_AUX (where the host has RDTSCP:
- *     loaded for the guest around each entry, see x86_enter_ok())
+ *     loaded for the guest around each entry, see x86_enter_ok()); the
+ *     MTRRs (x86_mtrr.c) and machine-check MSRs (x86_mce.c), not listed
+ *     by KVM_GET_MSR_INDEX_LIST but for MCG_STATUS and MCG_CTL, as in KVM;
+ *     kvmclock's MSR_KVM_SYSTEM_TIME and MSR_KVM_WALL_CLOCK, for userspace
+ *     only and only disabled: hvmod offers no kvmclock (no 0x40000001
+ *     leaf), but QEMU 7.2 writes both (0) at every reset, as it may on KVM
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/kvm_para.h>
 #include <asm/msr-index.h>
 #include "x86.h"
 
@@ -19,6 +25,7 @@ static const u32 x86_msrs[] = {
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_TSC,
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
 	MSR_TSC_AUX,		/* last: only with RDTSCP, see x86_msr_count() */
 };
 
@@ -99,7 +106,15 @@ int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    u32 index, u64 data)
 {
 	struct kvm_sregs s;
+	int r;
 
+	/* no kvmclock in the guest's CPUID: its MSRs #GP */
+	if (index == MSR_KVM_SYSTEM_TIME || index == MSR_KVM_WALL_CLOCK)
+		return -EINVAL;
+	/* MCi_STATUS: the guest may only clear it */
+	r = x86_mce_set(to_x86(vcpu), index, data, true);
+	if (r != -ENOENT)
+		return r;
 	if (index == MSR_EFER) {
 		/* LME is fixed while paging is on (#GP on the CPU) */
 		ops->get_sregs(vcpu, &s);
@@ -113,6 +128,7 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data)
 {
 	struct x86_vcpu *x = to_x86(vcpu);
+	int r;
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
@@ -126,8 +142,19 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			return -ENOENT;
 		*data = x->tsc_aux;
 		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+		*data = x->kvm_system_time;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+		*data = 0;
+		return 0;
 	default:
-		return ops->get_msr(vcpu, index, data);
+		r = x86_mtrr_get(x, index, data);
+		if (r == -ENOENT)
+			r = x86_mce_get(x, index, data);
+		if (r == -ENOENT)
+			r = ops->get_msr(vcpu, index, data);
+		return r;
 	}
 }
 
@@ -135,6 +162,7 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 data)
 {
 	struct x86_vcpu *x = to_x86(vcpu);
+	int r;
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
@@ -154,10 +182,32 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			return -EINVAL;
 		x->tsc_aux = data;
 		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+		/* bit 0 would start kvmclock updates into guest memory */
+		if (data & 1) {
+			hvmod_reject("MSR_KVM_SYSTEM_TIME 0x%llx: hvmod has no kvmclock to enable",
+				     data);
+			return -EINVAL;
+		}
+		x->kvm_system_time = data;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+		/* non-zero: KVM writes the wall clock to that address */
+		if (data) {
+			hvmod_reject("MSR_KVM_WALL_CLOCK 0x%llx: hvmod has no kvmclock",
+				     data);
+			return -EINVAL;
+		}
+		return 0;
 	case MSR_EFER:
 		return ops->set_msr(vcpu, index,
 				    x86_efer_keep_lma(vcpu, ops, data));
 	default:
+		r = x86_mtrr_set(x, index, data);
+		if (r == -ENOENT)
+			r = x86_mce_set(x, index, data, false);
+		if (r != -ENOENT)
+			return r;
 		if (x86_msr_value(index, &data))
 			return -EINVAL;
 		return ops->set_msr(vcpu, index, data);

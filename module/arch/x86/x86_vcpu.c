@@ -28,6 +28,7 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
 	x->dr6 = X86_DR6_INIT;		/* as at reset */
 	x->dr7 = X86_DR7_INIT;
 	x->xcr0 = XFEATURE_MASK_FP;	/* at reset */
+	x86_mce_reset(x);
 	return 0;
 }
 
@@ -296,6 +297,9 @@ int x86_check_extension(long cap)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_INTR_SHADOW:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_IRQ_ROUTING:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
@@ -341,7 +345,7 @@ long x86_vm_ioctl(struct hvmod_vm *vm, unsigned int ioctl, unsigned long arg)
 				     vm->max_vcpu_ids);
 		return r;
 	default:
-		return -ENOTTY;
+		return x86_vm_addr_ioctl(vm, ioctl, arg);
 	}
 }
 

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-VM x86 state: the guest-physical addresses userspace gives for the
+ * pages KVM's VMX needs without unrestricted guest (KVM_SET_TSS_ADDR: a
+ * real-mode TSS; KVM_SET_IDENTITY_MAP_ADDR: an identity page table for
+ * paging-off guests under EPT).  hvmod needs neither: SVM runs real mode
+ * natively and hvmod's VMX requires unrestricted guest.  They are checked
+ * as KVM checks them and recorded, because QEMU requires
+ * KVM_CAP_SET_TSS_ADDR and calls both before it creates any vCPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "x86.h"
+
+int x86_vm_init(struct hvmod_vm *vm)
+{
+	struct x86_vm *xvm = kzalloc(sizeof(*xvm), GFP_KERNEL_ACCOUNT);
+
+	if (!xvm)
+		return -ENOMEM;
+	vm->arch = xvm;
+	return 0;
+}
+
+void x86_vm_destroy(struct hvmod_vm *vm)
+{
+	struct x86_vm *xvm = vm->arch;
+
+	if (xvm)
+		kvfree(xvm->routes);
+	kfree(vm->arch);
+	vm->arch = NULL;
+}
+
+static long x86_set_tss_addr(struct hvmod_vm *vm, unsigned long addr)
+{
+	struct x86_vm *xvm = vm->arch;
+
+	/* as KVM: the three TSS pages must lie below 4 GiB */
+	if (addr > (unsigned int)(-3 * PAGE_SIZE)) {
+		hvmod_reject("KVM_SET_TSS_ADDR: 0x%lx leaves no 3 pages below 4 GiB",
+			     addr);
+		return -EINVAL;
+	}
+	mutex_lock(&vm->lock);
+	xvm->tss_addr = addr;
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+static long x86_set_identity_map_addr(struct hvmod_vm *vm, u64 __user *argp)
+{
+	struct x86_vm *xvm = vm->arch;
+	long r = 0;
+	u64 addr;
+
+	if (copy_from_user(&addr, argp, sizeof(addr)))
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	/* as KVM: only before the first vCPU */
+	if (vm->nr_vcpus)
+		r = -EINVAL;
+	else
+		xvm->identity_map_addr = addr;
+	mutex_unlock(&vm->lock);
+	if (r)
+		hvmod_reject("KVM_SET_IDENTITY_MAP_ADDR: vCPUs exist already");
+	return r;
+}
+
+/* -ENOTTY: not one of these ioctls (VM ioctls of x86_vm.c, x86_irq_routing.c) */
+long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
+		       unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_SET_TSS_ADDR:
+		return x86_set_tss_addr(vm, arg);
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		return x86_set_identity_map_addr(vm, (u64 __user *)arg);
+	case KVM_SET_GSI_ROUTING:
+		return x86_set_gsi_routing(vm, (struct kvm_irq_routing __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
