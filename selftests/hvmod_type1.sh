@@ -65,11 +65,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_type1.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
 # ------------------------------------------------------- the guest initramfs
-mkdir -p "$T/rd/bin" "$T/rd/dev" "$T/rd/proc" "$T/rd/sys"
-cp "$BB" "$T/rd/bin/busybox"
-ln -s busybox "$T/rd/bin/sh"
-mknod -m 600 "$T/rd/dev/console" c 5 1 ||
-	skip_all "cannot mknod /dev/console for the guest"
+mkdir -p "$T/rd/sys"
 cat > "$T/rd/init" <<'INIT'
 #!/bin/busybox sh
 # hvmod_type1 guest: t1=poweroff|reboot|panic|echo|irqs|smp on the command line
@@ -108,18 +104,8 @@ panic)
 esac
 $B sleep 100000
 INIT
-chmod 755 "$T/rd/init"
-(cd "$T/rd" && find . | "$BB" cpio -o -H newc 2>/dev/null) > "$T/rd.cpio" ||
-	skip_all "cannot build the guest initramfs"
+guest_initramfs "$T"
 diag "guest: $KERNEL ($(($(wc -c < "$KERNEL") / 1024)) KiB), initramfs $(($(wc -c < "$T/rd.cpio") / 1024)) KiB"
-
-# uptime in centiseconds
-now_cs() {
-	read -r _up _rest < /proc/uptime
-	_s=${_up%.*}
-	_c=${_up#*.}
-	echo $((_s * 100 + ${_c#0}))
-}
 
 # boot NAME DEVICE ACT [STDIN]: RC, OUT (file), MARK_CS, TOTAL_CS;
 # with CPUS set, hvctl gets --cpus $CPUS
@@ -146,8 +132,6 @@ boot() {
 	[ -f "$T/mark" ] && MARK_CS=$(($(cat "$T/mark") - _t0))
 	rm -f "$T/mark" "$T/rc"
 }
-
-secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 
 
 # --------------------------------------------------------------------- cases

@@ -1,18 +1,46 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# What the tests that boot a Linux guest with hvctl (hvmod_type1.sh,
-# hvmod_virtio.sh) need before they start, sourced (POSIX sh / busybox).
+# What the tests that boot a Linux guest (hvmod_type1.sh, hvmod_virtio.sh
+# with hvctl, hvmod_qemu.sh with QEMU) share, sourced (POSIX sh / busybox).
 # The caller defines skip_all and sets KERNEL, HVCTL and DEV; for expect,
 # RC and OUT (and FAIL_MARK if its guest reports failures by a marker).
+
+# guest_busybox: skips the test unless a busybox with cpio -o is there; sets BB.
+guest_busybox() {
+	BB=/bin/busybox
+	[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
+	"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
+}
+
+# guest_initramfs DIR: DIR/rd.cpio from DIR/rd (the caller's files, /init
+# among them) plus busybox as /bin/busybox and /bin/sh, /dev/console, /proc.
+guest_initramfs() {
+	mkdir -p "$1/rd/bin" "$1/rd/dev" "$1/rd/proc"
+	cp "$BB" "$1/rd/bin/busybox"
+	ln -s busybox "$1/rd/bin/sh"
+	mknod -m 600 "$1/rd/dev/console" c 5 1 ||
+		skip_all "cannot mknod /dev/console for the guest"
+	chmod 755 "$1/rd/init"
+	(cd "$1/rd" && find . | "$BB" cpio -o -H newc 2>/dev/null) > "$1/rd.cpio" ||
+		skip_all "cannot build the guest initramfs"
+}
+
+# now_cs: uptime in centiseconds; secs CS: CS as seconds with 2 decimals
+now_cs() {
+	read -r _up _rest < /proc/uptime
+	_s=${_up%.*}
+	_c=${_up#*.}
+	echo $((_s * 100 + ${_c#0}))
+}
+
+secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 
 # guest_kernel_preflight: skips the test unless the guest kernel, hvctl, a
 # busybox with cpio -o and a device that runs guests are there; sets BB.
 guest_kernel_preflight() {
 	[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (x86 boxes only)"
 	[ -x "$HVCTL" ] || skip_all "hvctl not found (HVCTL=$HVCTL)"
-	BB=/bin/busybox
-	[ -x "$BB" ] || BB=$(command -v busybox) || skip_all "busybox missing"
-	"$BB" cpio --help 2>&1 | grep -q -- '-o' || skip_all "busybox without cpio -o"
+	guest_busybox
 	[ -c "$DEV" ] || skip_all "$DEV missing"
 	_info=$("$HVCTL" info --json --device "$DEV" 2>&1)
 	case $_info in

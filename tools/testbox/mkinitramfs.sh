@@ -243,6 +243,19 @@ if [ "$box" = svm ]; then
 	done
 fi
 
+# Debian's QEMU for hvmod_qemu.sh (svm box, when the host has it): the
+# binary, its libraries and only the firmware it opens for a -kernel boot
+# with -nodefaults (SeaBIOS, the linuxboot DMA and kvmvapic option ROMs).
+if [ "$box" = svm ] && [ -x /usr/bin/qemu-system-x86_64 ]; then
+	install_bin /usr/bin/qemu-system-x86_64 /usr/bin/qemu-system-x86_64
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/kvmvapic.bin \
+		 /usr/share/qemu/linuxboot_dma.bin; do
+		[ -f "$f" ] || die "$f missing (QEMU's firmware: apt-get install qemu-system-x86)"
+		mkdir -p "$stage$(dirname "$f")"
+		cp -L "$f" "$stage$f"
+	done
+fi
+
 # hvctl and the selftests.
 [ ! -x "$HVCTL" ] || install_bin "$HVCTL" /usr/bin/hvctl
 (cd "$SELFTESTS_DIR" && find . -type f \( -perm -u+x -o -name '*.sh' \) \

@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# hvmod_qemu.sh: Debian's QEMU, unmodified, as a KVM client of /dev/hvmod
+# (bind-mounted over /dev/kvm in a private mount namespace, since QEMU
+# opens /dev/kvm by name).  With -accel kvm,kernel-irqchip=off (PIC, APIC
+# and IOAPIC in QEMU: hvmod has no in-kernel irqchip) QEMU boots the box's
+# own Debian kernel (/lib/hvmod/guest-vmlinuz, svm box) with a busybox
+# initramfs built here, through SeaBIOS and QEMU's linuxboot option ROM;
+# the guest's init prints a marker and powers off (ACPI), QEMU exits 0.
+# Then the same boot on the real /dev/kvm (the distro's kvm-amd/kvm-intel) for a
+# time-to-marker figure, printed, not asserted.  TAP 13.
+#
+# Exit 0 if all cases pass, 1 if any fails, 4 (skip) if it cannot run
+# (no guest kernel, no QEMU, no mount namespaces, /dev/hvmod missing).
+#
+# Environment:
+#   QEMU          QEMU binary (default qemu-system-x86_64 in PATH)
+#   QEMU_DEVICE   KVM-ABI device (default /dev/hvmod)
+#   QEMU_KERNEL   guest bzImage (default /lib/hvmod/guest-vmlinuz)
+#   QEMU_TIMEOUT  seconds per guest boot (default 150: the svm box is TCG)
+#   QEMU_KVM=0    skip the /dev/kvm comparison
+
+here=$(cd "$(dirname "$0")" && pwd)
+QEMU=${QEMU:-$(command -v qemu-system-x86_64)}
+DEV=${QEMU_DEVICE:-/dev/hvmod}
+KERNEL=${QEMU_KERNEL:-/lib/hvmod/guest-vmlinuz}
+TMO=${QEMU_TIMEOUT:-150}
+MARK=HVMOD-QEMU-MARKER
+CR=$(printf '\r')
+
+n=0
+fails=0
+echo "TAP version 13"
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 4
+}
+
+diag() { echo "# $*"; }
+
+# report NAME WHY OUTPUT-FILE: ok if WHY is empty.
+report() {
+	n=$((n + 1))
+	if [ -z "$2" ]; then
+		echo "ok $n $1"
+	else
+		fails=$((fails + 1))
+		echo "not ok $n $1 # $2"
+		[ -f "$3" ] && tail -n "${TAIL:-40}" "$3" | sed 's/^/#   | /'
+		# what hvmod refused during this boot
+		dmesg | tail -n "+$((DMESG0 + 1))" | grep 'hvmod' | tail -n 15 |
+			sed 's/^/#   dmesg: /'
+	fi
+}
+
+[ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (x86 boxes only)"
+[ -n "$QEMU" ] && [ -x "$QEMU" ] || skip_all "qemu-system-x86_64 not found"
+. "$here/lib/guest_kernel.sh"
+guest_busybox
+[ -c "$DEV" ] || skip_all "$DEV missing"
+unshare -m true 2> /dev/null || skip_all "no mount namespaces (unshare -m fails)"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_qemu.XXXXXX") || exit 1
+made_node=
+cleanup() {
+	[ -z "$made_node" ] || rm -f /dev/kvm
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# ------------------------------------------------------- the guest initramfs
+mkdir -p "$T/rd"
+cat > "$T/rd/init" <<'INIT'
+#!/bin/busybox sh
+B=/bin/busybox
+$B mount -t proc proc /proc
+echo "HVMOD-QEMU-MARKER up $($B uname -r) cpus=$($B nproc)"
+$B poweroff -f
+$B sleep 100000
+INIT
+guest_initramfs "$T"
+diag "$("$QEMU" --version | head -n 1); guest $KERNEL"
+
+# boot NAME DEVICE SMP: RC, OUT (file), MARK_CS, TOTAL_CS.  QEMU runs in
+# a new mount namespace where DEVICE covers /dev/kvm.
+boot() {
+	OUT=$T/$1.out
+	DMESG0=$(dmesg | wc -l)
+	_t0=$(now_cs)
+	{
+		timeout -k 10 "$TMO" unshare -m sh -c \
+			'mount --bind "$1" /dev/kvm || exit 125; shift; exec "$@"' \
+			sh "$2" "$QEMU" -accel kvm,kernel-irqchip=off \
+			-nodefaults -no-user-config -display none -vga none \
+			-monitor none -serial stdio -net none -no-reboot \
+			-m 256 -smp "$3" -kernel "$KERNEL" -initrd "$T/rd.cpio" \
+			-append "console=ttyS0 quiet panic=-1" < /dev/null 2>&1
+		echo "$?" > "$T/rc"
+	} | while IFS= read -r _l; do
+		case $_l in
+		*"$MARK"*) now_cs > "$T/mark" ;;
+		esac
+		printf '%s\n' "${_l%"$CR"}"
+	done > "$OUT"
+	TOTAL_CS=$(($(now_cs) - _t0))
+	RC=$(cat "$T/rc")
+	MARK_CS=
+	[ -f "$T/mark" ] && MARK_CS=$(($(cat "$T/mark") - _t0))
+	rm -f "$T/mark" "$T/rc"
+}
+
+# a bind mount needs something at /dev/kvm to cover
+if [ ! -e /dev/kvm ]; then
+	: > /dev/kvm && made_node=1
+fi
+
+# --------------------------------------------------------------------- cases
+boot smp1 "$DEV" 1
+expect 0 "$MARK up .* cpus=1"
+report "QEMU -accel kvm,kernel-irqchip=off on $DEV: boots to the marker, poweroff exits 0" \
+	"$WHY" "$OUT"
+[ -n "$MARK_CS" ] && diag "hvmod: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"
+HV_MARK=$MARK_CS
+
+# Not yet: -smp 2.  In the svm box it hung until the timeout (measured
+# once, not diagnosed; hvmod's KVM_GET_SUPPORTED_CPUID does not offer
+# CPUID.1:EDX.APIC, which KVM always does, and QEMU warns about it).
+
+# ------------------------------------------------ the same guest on /dev/kvm
+KVM_MOD=
+grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
+grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
+[ -n "$made_node" ] && rm -f /dev/kvm && made_node=
+if [ "${QEMU_KVM:-1}" = 0 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
+	n=$((n + 1))
+	echo "ok $n boots on /dev/kvm too # SKIP not asked for or no KVM here"
+elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
+	n=$((n + 1))
+	echo "ok $n boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
+else
+	boot kvm /dev/kvm 1
+	expect 0 "$MARK up .* cpus=1"
+	report "boots on /dev/kvm too (same QEMU, same guest)" "$WHY" "$OUT"
+	[ -n "$MARK_CS" ] && diag "kvm: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"
+	[ -n "$MARK_CS" ] && [ -n "$HV_MARK" ] && [ "$MARK_CS" -gt 0 ] &&
+		diag "time to marker hvmod/kvm: $((HV_MARK * 100 / MARK_CS))%"
+	modprobe -r "$KVM_MOD" > /dev/null 2>&1
+fi
+
+echo "1..$n"
+[ "$fails" = 0 ]
