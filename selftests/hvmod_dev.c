@@ -35,7 +35,11 @@ static const struct cap_want {
 	CAP(KVM_CAP_IRQCHIP, 0),
 	CAP(KVM_CAP_HLT, 0),
 	CAP(KVM_CAP_MMU_SHADOW_CACHE_CONTROL, 0),
+#ifdef __x86_64__
+	CAP(KVM_CAP_SET_TSS_ADDR, 1),	/* QEMU requires it (x86_vm.c) */
+#else
 	CAP(KVM_CAP_SET_TSS_ADDR, 0),
+#endif
 	CAP(KVM_CAP_READONLY_MEM, 0),
 	CAP(KVM_CAP_COALESCED_MMIO, 0),
 	CAP(KVM_CAP_IOEVENTFD, 0),
