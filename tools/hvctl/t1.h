@@ -186,6 +186,7 @@ bool t1_uart_wants_input(struct t1 *t);	/* stdin is worth polling */
 void t1_uart_restore_tty(void);
 
 /* t1_smp.c: --cpus N > 1, see there. */
+struct kvm_cpuid2;	/* <linux/kvm.h> declares it on x86 only */
 void t1_smp_setup(struct t1 *t);	/* MP table, AP vCPUs */
 void t1_smp_cpuid(struct t1 *t, struct kvm_cpuid2 *cpuid, unsigned int id);
 void t1_smp_run(struct t1 *t);
