@@ -29,31 +29,7 @@ TMO=${QEMU_TIMEOUT:-150}
 MARK=HVMOD-QEMU-MARKER
 CR=$(printf '\r')
 
-n=0
-fails=0
-echo "TAP version 13"
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 4
-}
-
-diag() { echo "# $*"; }
-
-# report NAME WHY OUTPUT-FILE: ok if WHY is empty.
-report() {
-	n=$((n + 1))
-	if [ -z "$2" ]; then
-		echo "ok $n $1"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n $1 # $2"
-		[ -f "$3" ] && tail -n "${TAIL:-40}" "$3" | sed 's/^/#   | /'
-		# what hvmod refused during this boot
-		dmesg | tail -n "+$((DMESG0 + 1))" | grep 'hvmod' | tail -n 15 |
-			sed 's/^/#   dmesg: /'
-	fi
-}
+. "$here/lib/hv.sh"
 
 [ -f "$KERNEL" ] || skip_all "no guest kernel at $KERNEL (x86 boxes only)"
 [ -n "$QEMU" ] && [ -x "$QEMU" ] || skip_all "qemu-system-x86_64 not found"
@@ -61,6 +37,7 @@ report() {
 guest_busybox
 [ -c "$DEV" ] || skip_all "$DEV missing"
 unshare -m true 2> /dev/null || skip_all "no mount namespaces (unshare -m fails)"
+echo "TAP version 13"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_qemu.XXXXXX") || exit 1
 made_node=
@@ -129,17 +106,8 @@ HV_MARK=$MARK_CS
 # CPUID.1:EDX.APIC, which KVM always does, and QEMU warns about it).
 
 # ------------------------------------------------ the same guest on /dev/kvm
-KVM_MOD=
-grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
-grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
 [ -n "$made_node" ] && rm -f /dev/kvm && made_node=
-if [ "${QEMU_KVM:-1}" = 0 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
-	n=$((n + 1))
-	echo "ok $n boots on /dev/kvm too # SKIP not asked for or no KVM here"
-elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
-	n=$((n + 1))
-	echo "ok $n boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
-else
+if kvm_compare "${QEMU_KVM:-1}" "boots on /dev/kvm too"; then
 	boot kvm /dev/kvm 1
 	expect 0 "$MARK up .* cpus=1"
 	report "boots on /dev/kvm too (same QEMU, same guest)" "$WHY" "$OUT"
@@ -149,5 +117,5 @@ else
 	modprobe -r "$KVM_MOD" > /dev/null 2>&1
 fi
 
-echo "1..$n"
-[ "$fails" = 0 ]
+echo "1..$nr"
+[ "$failed" = 0 ]

@@ -35,31 +35,12 @@ QUIET=quiet
 MARK=HVMOD-TYPE1-MARKER
 CR=$(printf '\r')
 
-n=0
-fails=0
-echo "TAP version 13"
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 4
-}
-
-diag() { echo "# $*"; }
-
-# report NAME WHY OUTPUT-FILE: ok if WHY is empty.
-report() {
-	n=$((n + 1))
-	if [ -z "$2" ]; then
-		echo "ok $n $1"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n $1 # $2"
-		[ -f "$3" ] && tail -n "${TAIL:-25}" "$3" | sed 's/^/#   | /'
-	fi
-}
+. "$here/lib/hv.sh"
+TAIL=25
 
 . "$here/lib/guest_kernel.sh"
 guest_kernel_preflight
+echo "TAP version 13"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hvmod_type1.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -244,18 +225,8 @@ novm "--cpus 9: exit 1 with a message" "cpus 9: between 1 and 8" \
 novm "missing --kernel: exit 1 with usage" "missing --kernel"
 
 # ------------------------------------------------ the same guest on /dev/kvm
-KVM_MOD=
-grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
-grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
-if ! want kvm || [ "${TYPE1_KVM:-1}" = 0 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
-	n=$((n + 2))
-	echo "ok $((n - 1)) boots on /dev/kvm too # SKIP not asked for or no KVM here"
-	echo "ok $n --cpus 2 on /dev/kvm # SKIP not asked for or no KVM here"
-elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
-	n=$((n + 2))
-	echo "ok $((n - 1)) boots on /dev/kvm too # SKIP modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
-	echo "ok $n --cpus 2 on /dev/kvm # SKIP modprobe $KVM_MOD failed"
-else
+want kvm && [ "${TYPE1_KVM:-1}" = 1 ] && _want=1 || _want=0
+if kvm_compare "$_want" "boots on /dev/kvm too" "--cpus 2 on /dev/kvm"; then
 	boot kvm /dev/kvm poweroff
 	expect 0 "$MARK up" "guest powered off"
 	report "boots on /dev/kvm too (same hvctl, same guest)" "$WHY" "$OUT"
@@ -269,5 +240,5 @@ else
 	modprobe -r "$KVM_MOD" > /dev/null 2>&1
 fi
 
-echo "1..$n"
-[ "$fails" = 0 ]
+echo "1..$nr"
+[ "$failed" = 0 ]

@@ -42,18 +42,7 @@ CR=$(printf '\r')
 MODS="virtio_ring virtio virtio_mmio virtio_blk virtio_console failover net_failover virtio_net
       crc16 mbcache jbd2 crc32c_generic ext4"
 
-# report NAME WHY OUTPUT-FILE: ok if WHY is empty.
-report() {
-	if [ -z "$2" ]; then
-		ok "$1"
-	else
-		fail "$1 # $2"
-		# run-box.sh stops the box on these two lines: defused
-		[ -f "$3" ] && tail -n 60 "$3" | sed -e 's/^/#   | /' \
-			-e 's/System halted/System (halted)/' \
-			-e 's/end Kernel panic/end (Kernel panic)/'
-	fi
-}
+TAIL=60
 
 FAIL_MARK=HVMOD-VIRTIO-FAIL
 . "$here/lib/guest_kernel.sh"

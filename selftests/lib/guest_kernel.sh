@@ -2,8 +2,46 @@
 #
 # What the tests that boot a Linux guest (hvmod_type1.sh, hvmod_virtio.sh
 # with hvctl, hvmod_qemu.sh with QEMU) share, sourced (POSIX sh / busybox).
-# The caller defines skip_all and sets KERNEL, HVCTL and DEV; for expect,
-# RC and OUT (and FAIL_MARK if its guest reports failures by a marker).
+# The caller sources lib/hv.sh first (TAP: ok, fail, skip, skip_all, diag)
+# and sets KERNEL, HVCTL and DEV; for expect, RC and OUT (and FAIL_MARK if
+# its guest reports failures by a marker); for kvm_compare, T.
+
+# report NAME WHY OUTPUT-FILE: ok if WHY is empty, else not ok with the
+# last $TAIL (default 40) lines of OUTPUT-FILE as diagnostics.
+report() {
+	if [ -z "$2" ]; then
+		ok "$1"
+	else
+		fail "$1 # $2"
+		# run-box.sh stops the box on these two lines: defused
+		[ -f "$3" ] && tail -n "${TAIL:-40}" "$3" | sed -e 's/^/#   | /' \
+			-e 's/System halted/System (halted)/' \
+			-e 's/end Kernel panic/end (Kernel panic)/'
+	fi
+}
+
+# kvm_compare WANT CASE...: for the same boots on the distro's KVM.  With
+# WANT = 1 and this CPU's KVM module (KVM_MOD) loaded it returns 0 (the
+# caller unloads KVM_MOD); otherwise every CASE is reported skipped with
+# the reason, and it returns 1.
+kvm_compare() {
+	_want=$1
+	shift
+	KVM_MOD=
+	grep -qw svm /proc/cpuinfo && KVM_MOD=kvm_amd
+	grep -qw vmx /proc/cpuinfo && KVM_MOD=kvm_intel
+	_why=
+	if [ "$_want" != 1 ] || [ "$DEV" = /dev/kvm ] || [ -z "$KVM_MOD" ]; then
+		_why="not asked for or no KVM here"
+	elif ! modprobe "$KVM_MOD" > "$T/kvm.out" 2>&1 || ! [ -c /dev/kvm ]; then
+		_why="modprobe $KVM_MOD failed: $(head -n 1 "$T/kvm.out")"
+	fi
+	[ -z "$_why" ] && return 0
+	for _c in "$@"; do
+		skip "$_why" "$_c"
+	done
+	return 1
+}
 
 # guest_busybox: skips the test unless a busybox with cpio -o is there; sets BB.
 guest_busybox() {
