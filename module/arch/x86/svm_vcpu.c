@@ -24,7 +24,7 @@ static const u32 svm_intercepts[] = {
 	INTERCEPT_SHUTDOWN, INTERCEPT_VMRUN, INTERCEPT_VMMCALL,
 	INTERCEPT_VMLOAD, INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI,
 	INTERCEPT_SKINIT, INTERCEPT_MONITOR, INTERCEPT_MWAIT,
-	INTERCEPT_XSETBV, INTERCEPT_RDPRU, INTERCEPT_PAUSE,
+	INTERCEPT_XSETBV, INTERCEPT_RDPRU,
 };
 
 static void svm_seg_reset(struct vmcb_seg *s, u16 attrib)
@@ -55,13 +55,16 @@ static void svm_init_vmcb(struct svm_vcpu *svm, struct hvmod_vm *vm)
 	vmcb_set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
 	vmcb_set_intercept(c, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
 	/*
-	 * PAUSE exits, after a filter count where the CPU has one (as KVM's
-	 * pause-loop exiting): a guest spinning on PAUSE hands the CPU back
-	 * to the host, which reschedules and takes its interrupts.  QEMU
-	 * TCG has no filter, so there every PAUSE exits.
+	 * PAUSE exits only after the CPU's filter count (KVM's pause-loop
+	 * exiting): a guest spinning on a lock gives the CPU back.  Without
+	 * a filter (QEMU TCG) PAUSE is not intercepted, as in KVM: an exit
+	 * per PAUSE makes every spin loop an exit storm, and host interrupts
+	 * end the guest's run anyway (INTR intercept).
 	 */
-	if (boot_cpu_has(X86_FEATURE_PAUSEFILTER))
+	if (boot_cpu_has(X86_FEATURE_PAUSEFILTER)) {
+		vmcb_set_intercept(c, INTERCEPT_PAUSE);
 		c->pause_filter_count = 3000;
+	}
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->int_ctl = V_INTR_MASKING_MASK;
