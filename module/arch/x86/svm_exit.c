@@ -154,6 +154,7 @@ static int svm_exit_io(struct hvmod_vcpu *vcpu)
 		       size);
 	/* EXITINFO2 is the next RIP for IOIO intercepts */
 	svm->vmcb->save.rip = c->exit_info_2;
+	c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	return 0;
 }
 

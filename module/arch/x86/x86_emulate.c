@@ -328,6 +328,19 @@ unsigned int x86_prefix_len(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 }
 
 /*
+ * Step RIP past an instruction emulated to its end (NEXT is where it
+ * left off when it did not finish): an STI or MOV SS shadow ends with
+ * it, as after any instruction the guest executes itself.
+ */
+static void x86_retire(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		       u64 next)
+{
+	if (next != ops->get_rip(vcpu))
+		ops->set_int_shadow(vcpu, 0);
+	ops->set_rip(vcpu, next);
+}
+
+/*
  * Fetch the instruction at RIP through the guest's page tables (as much
  * of it as is mapped: it may end before a page does) and decode it.
  */
@@ -414,7 +427,7 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	if (write) {
 		memcpy(run->mmio.data, &data, in.size);
 		if (done)
-			ops->set_rip(vcpu, rip + in.len);
+			x86_retire(vcpu, ops, rip + in.len);
 		return 0;
 	}
 	/* a read: finished by x86_complete_userspace() on the next run */
@@ -468,7 +481,7 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	mask = x86_amask(asize);
 	n = rep ? min_t(u64, x->gpr[X86_RCX] & mask, PAGE_SIZE / size) : 1;
 	if (!n) {
-		ops->set_rip(vcpu, next_rip);
+		x86_retire(vcpu, ops, next_rip);
 		return 1;
 	}
 	step = (rflags & X86_EFLAGS_DF) ? -(s64)size : size;
@@ -501,7 +514,7 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	if (!in) {
 		done = x86_string_step(x, rflags, asize, rep, n, size, true,
 				       false);
-		ops->set_rip(vcpu, done ? next_rip : rip);
+		x86_retire(vcpu, ops, done ? next_rip : rip);
 	}
 	return 0;
 }
@@ -533,7 +546,7 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 			x86_set_reg(x, x->mmio.reg, x->mmio.dsize, x->mmio.rex,
 				    v);
 		}
-		ops->set_rip(vcpu, x->mmio.next_rip);
+		x86_retire(vcpu, ops, x->mmio.next_rip);
 	}
 
 	if (x->pio_str.pending) {
@@ -560,7 +573,7 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 				       x->pio_str.rep, x->pio_str.count,
 				       x->pio_str.size, false, true);
 		if (done)
-			ops->set_rip(vcpu, x->pio_str.next_rip);
+			x86_retire(vcpu, ops, x->pio_str.next_rip);
 	}
 	return 0;
 }
@@ -618,6 +631,6 @@ int x86_emulate_mov_dr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 		v = dr < 4 ? x->db[dr] : dr == 6 ? x->dr6 : x->dr7;
 		x->gpr[gpr] = mode64 ? v : (u32)v;
 	}
-	ops->set_rip(vcpu, rip + i + 3);
+	x86_retire(vcpu, ops, rip + i + 3);
 	return 1;
 }
