@@ -259,6 +259,31 @@ static unsigned long long guest_rip(struct t1 *t)
 	return regs.rip;
 }
 
+/*
+ * A triple fault ends the guest: print the faulting vCPU's state while it
+ * is still there, so the cause can be found from the log (the kernel's
+ * System.map gives the function at rip; cr2 the last page fault).
+ */
+void t1_shutdown_state(int vcpufd, unsigned int id)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	if (ioctl(vcpufd, KVM_GET_REGS, &r) < 0 ||
+	    ioctl(vcpufd, KVM_GET_SREGS, &s) < 0) {
+		warn("hvctl: vCPU %u shut down; KVM_GET_(S)REGS", id);
+		return;
+	}
+	fprintf(stderr,
+		"hvctl: vCPU %u triple fault: rip=0x%llx rsp=0x%llx rflags=0x%llx cs=0x%x cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx idt=0x%llx/0x%x\n",
+		id, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+		(unsigned long long)r.rflags, s.cs.selector,
+		(unsigned long long)s.cr0, (unsigned long long)s.cr2,
+		(unsigned long long)s.cr3, (unsigned long long)s.cr4,
+		(unsigned long long)s.efer, (unsigned long long)s.idt.base,
+		s.idt.limit);
+}
+
 static void run_loop(struct t1 *t)
 {
 	struct kvm_run *run = t->vm.run;
@@ -311,6 +336,7 @@ static void run_loop(struct t1 *t)
 			}
 			break;
 		case KVM_EXIT_SHUTDOWN:
+			t1_shutdown_state(t->vm.vcpufd, 0);
 			t->end = T1_SHUTDOWN;
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
@@ -376,8 +402,7 @@ static int report(struct t1 *t)
 		report_state(t);
 		return 1;
 	case T1_SHUTDOWN:
-		fprintf(stderr, "hvctl: guest triple fault (shutdown) at rip=0x%llx\n",
-			guest_rip(t));
+		fprintf(stderr, "hvctl: guest triple fault (shutdown)\n");
 		return 2;
 	default:
 		return 1;

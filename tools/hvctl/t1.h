@@ -147,6 +147,8 @@ int t1_main(int argc, char **argv, const char *device, bool virtio);
 int64_t t1_now_ns(void);
 void t1_kick_at(struct t1 *t, int64_t ns);	/* host timer for the vCPU */
 int t1_stop_signal(void);	/* the fatal signal that stops the run, or 0 */
+/* stderr: vCPU ID's registers after it shut down (triple fault) */
+void t1_shutdown_state(int vcpufd, unsigned int id);
 
 /*
  * t1_boot.c: load the bzImage (+ initrd) and the zero page (before the

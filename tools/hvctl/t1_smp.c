@@ -420,6 +420,7 @@ static void handle_exit(struct t1_cpu *c)
 		kick_others(c);
 		break;
 	case KVM_EXIT_SHUTDOWN:
+		t1_shutdown_state(c->fd, c->id);
 		t->end = T1_SHUTDOWN;
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
