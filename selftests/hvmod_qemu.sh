@@ -101,9 +101,12 @@ report "QEMU -accel kvm,kernel-irqchip=off on $DEV: boots to the marker, powerof
 [ -n "$MARK_CS" ] && diag "hvmod: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"
 HV_MARK=$MARK_CS
 
-# Not yet: -smp 2.  In the svm box it hung until the timeout (measured
-# once, not diagnosed; hvmod's KVM_GET_SUPPORTED_CPUID does not offer
-# CPUID.1:EDX.APIC, which KVM always does, and QEMU warns about it).
+# Not yet: -smp 2.  In the svm box it hangs until the timeout, before
+# the guest kernel's first line (CPUID.1:EDX.APIC is offered now).  QEMU's
+# trace: the AP gets INIT/SIPI and enters KVM_RUN, but its first exit is
+# a HLT with no port I/O before it (SeaBIOS's AP entry writes port 0x70
+# first), so it did not run the SIPI trampoline; the BSP then spins in
+# SeaBIOS for the AP count, with no exits.
 
 # ------------------------------------------------ the same guest on /dev/kvm
 [ -n "$made_node" ] && rm -f /dev/kvm && made_node=

@@ -103,7 +103,8 @@ struct t1_cpu {
 	bool in_run;		/* inside KVM_RUN */
 	bool kicked;		/* signalled since it entered KVM_RUN */
 	bool window;		/* entered with request_interrupt_window */
-	unsigned long nmi_lost;	/* NMI IPIs not delivered (no KVM_NMI) */
+	unsigned int nmi_queued; /* NMIs for its own thread's KVM_NMI (0..2) */
+	unsigned long nmi_lost;	/* NMIs not delivered (no KVM_CAP_USER_NMI) */
 };
 
 struct t1 {
@@ -139,6 +140,7 @@ struct t1 {
 	unsigned int ncpus;
 	struct t1_cpu *cpu;
 	pthread_mutex_t lock;	/* all device state and struct t1_cpu */
+	bool user_nmi;		/* KVM_CAP_USER_NMI: KVM_NMI works */
 	int wake_pipe[2];	/* to the clock/input thread */
 };
 
@@ -196,6 +198,7 @@ void t1_smp_timer_changed(struct t1 *t);	/* a deadline moved */
 void t1_smp_kick(struct t1_cpu *c);	/* re-check its interrupts */
 void t1_smp_init_ipi(struct t1_cpu *c);
 void t1_smp_sipi(struct t1_cpu *c, uint8_t vector);
+void t1_smp_nmi(struct t1_cpu *c);
 
 /* t1_lapic.c: one xAPIC per vCPU at T1_LAPIC_BASE, under t1.lock. */
 #define T1_LAPIC_BASE	0xfee00000ull

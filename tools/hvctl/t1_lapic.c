@@ -17,10 +17,10 @@
  * IPIs (ICR): fixed and lowest-priority (taken as fixed, to the lowest
  * matching APIC ID), physical and logical flat/cluster destinations, the
  * self / all / all-but-self shorthands, INIT and SIPI (t1_smp.c starts
- * the target).  NMI IPIs are not delivered (the module has no KVM_NMI):
- * each one is counted and reported on stderr.
+ * the target), NMI (t1_smp.c queues KVM_NMI on the target).  LINT0/1
+ * have no source but the PIC's INTR on the BSP's LINT0: nothing raises
+ * LINT1, so its NMI mode is only stored.
  */
-#include <stdio.h>
 #include <string.h>
 #include "t1.h"
 
@@ -238,9 +238,7 @@ static void deliver(struct t1_cpu *to, uint32_t lo)
 		raise_vec(to, lo & 0xff);
 		break;
 	case DM_NMI:
-		to->nmi_lost++;
-		fprintf(stderr, "hvctl: NMI IPI to CPU %u not delivered (no KVM_NMI)\n",
-			to->id);
+		t1_smp_nmi(to);
 		break;
 	case DM_INIT:
 		/* the de-assert half of a level INIT does nothing on xAPICs */

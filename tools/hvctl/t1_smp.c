@@ -20,6 +20,11 @@
  *    guest powered off once every vCPU has).
  *  - APs start in wait-for-SIPI; INIT puts them back there; a SIPI starts
  *    them in real mode at vector << 12.
+ *  - An NMI IPI is queued on the target (t1_cpu.nmi_queued) and the target
+ *    kicked: its own thread issues KVM_NMI before its next KVM_RUN.  Any
+ *    thread may call KVM_NMI, but it takes the vCPU's mutex, which KVM_RUN
+ *    holds: from another thread it would wait for the target's next exit.
+ *    The NMI also ends a HLT, with IF=0 too (as on hardware).
  *  - The main thread sleeps in ppoll() on stdin, the virtio back ends and
  *    a wake-up pipe until the next PIT or xAPIC timer deadline, raises
  *    what is due and kicks the vCPUs concerned.  Nothing spins.
@@ -165,6 +170,10 @@ void t1_smp_setup(struct t1 *t)
 	unsigned int i;
 
 	mptable(t);
+	t->user_nmi = vm_check_extension(&t->vm, KVM_CAP_USER_NMI) > 0;
+	if (!t->user_nmi)
+		fprintf(stderr, "hvctl: %s lacks KVM_CAP_USER_NMI: NMI IPIs will not be delivered\n",
+			t->vm.dev);
 	t->cpu = calloc(t->ncpus, sizeof(*t->cpu));
 	if (!t->cpu)
 		err(1, "out of memory");
@@ -215,6 +224,8 @@ void t1_smp_timer_changed(struct t1 *t)
 
 static bool deliverable(struct t1_cpu *c)
 {
+	if (c->nmi_queued)
+		return true;
 	if (t1_lapic_extint(c) && t1_pic_pending(c->t))
 		return true;
 	return t1_lapic_pending(c) >= 0;
@@ -259,6 +270,7 @@ void t1_smp_init_ipi(struct t1_cpu *c)
 	c->wait_sipi = true;
 	c->stopped = false;
 	c->sipi_vector = -1;
+	c->nmi_queued = 0;	/* as KVM's reset: an undelivered NMI is gone */
 	if (!pthread_equal(c->thread, pthread_self()))
 		force_kick(c);
 }
@@ -269,6 +281,31 @@ void t1_smp_sipi(struct t1_cpu *c, uint8_t vector)
 		return;		/* only a CPU waiting for one takes it */
 	c->sipi_vector = vector;
 	pthread_cond_signal(&c->wake);
+}
+
+/*
+ * An NMI for C (any thread, under t1.lock).  A CPU waiting for a SIPI
+ * keeps it until it runs.  Two at most: more collapse on hardware too.
+ */
+void t1_smp_nmi(struct t1_cpu *c)
+{
+	if (!c->t->user_nmi) {
+		c->nmi_lost++;
+		return;
+	}
+	if (c->nmi_queued < 2)
+		c->nmi_queued++;
+	c->stopped = false;
+	if (!pthread_equal(c->thread, pthread_self()))
+		force_kick(c);
+}
+
+/* C's own thread, before KVM_RUN: the queued NMIs to the vCPU. */
+static void nmi_flush(struct t1_cpu *c)
+{
+	for (; c->nmi_queued; c->nmi_queued--)
+		if (ioctl(c->fd, KVM_NMI, 0) < 0)
+			err(1, "KVM: ioctl (NMI) failed on vCPU %u", c->id);
 }
 
 /* The AP leaves wait-for-SIPI: real mode at CS:IP = vector << 8 : 0. */
@@ -455,6 +492,7 @@ static void *cpu_thread(void *arg)
 			pthread_cond_wait(&c->wake, &t->lock);
 			continue;
 		}
+		nmi_flush(c);
 		inject(c);
 		c->run->immediate_exit = 0;
 		c->in_run = true;
@@ -571,7 +609,7 @@ void t1_smp_run(struct t1 *t)
 		struct t1_cpu *c = &t->cpu[i];
 
 		if (c->nmi_lost)
-			fprintf(stderr, "hvctl: %lu NMI IPIs to CPU %u not delivered\n",
+			fprintf(stderr, "hvctl: %lu NMI IPIs to CPU %u not delivered (no KVM_CAP_USER_NMI)\n",
 				c->nmi_lost, i);
 		if (i) {	/* vCPU 0 is t->vm's, closed with it */
 			munmap(c->run, t->vm.run_size);

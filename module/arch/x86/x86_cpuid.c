@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CPUID policy: KVM_GET_SUPPORTED_CPUID offers the host's leaves minus
- * what hvmod does not virtualize (no nested virtualization, no local
- * APIC, no XSAVE state beyond x87/SSE/AVX, no MTRR/MCA MSRs, no MONITOR);
- * KVM_SET_CPUID2 stores the vCPU's table and CPUID exits are answered
- * from it in the kernel, with the bits KVM keeps up to date at run time
- * (CPUID.1 OSXSAVE from CR4, the XSAVE sizes in 0xD from XCR0).
+ * what hvmod does not virtualize (no nested virtualization, no x2APIC or
+ * TSC-deadline timer, no XSAVE state beyond x87/SSE/AVX, no MTRR/MCA MSRs,
+ * no MONITOR).  The xAPIC is offered as KVM always does: userspace
+ * emulates it (QEMU with kernel-irqchip=off, hvctl --cpus N), and a VMM
+ * without one clears the bit in its own table.  KVM_SET_CPUID2 stores
+ * the vCPU's table and CPUID exits are answered from it in the kernel,
+ * with the bits KVM keeps up to date at run time (CPUID.1 OSXSAVE from
+ * CR4, the XSAVE sizes in 0xD from XCR0).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,8 +30,9 @@
 /* need the YMM state component: FMA, AVX, F16C; AVX2 in 7.0:EBX */
 #define HV_1_ECX_AVX	(BIT(12) | BIT(28) | BIT(29))
 #define HV_7_EBX_AVX2	BIT(5)
-#define HV_1_EDX_HIDE	(BIT(9) | BIT(12) | BIT(14) | BIT(21) | BIT(22) |   \
-			 BIT(29) | BIT(31))
+/* MTRR MCA DS ACPI TM PBE; APIC (bit 9) stays, see above */
+#define HV_1_EDX_HIDE	(BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
+			 BIT(31))
 #define HV_1_ECX_HYPERVISOR	BIT(31)
 /* CPUID.7.0:EBX kept: FSGSBASE BMI1 SMEP BMI2 ERMS ADX SMAP CLFLUSHOPT SHA */
 #define HV_7_EBX_KEEP	(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) |       \
