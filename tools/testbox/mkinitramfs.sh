@@ -85,11 +85,12 @@ fi
 # arm64 and riscv: cross-built, no distro modules, no host binaries
 cross=
 case $box in arm64|riscv) cross=1 ;; esac
-# The guest of hvmod_virtio.sh (svm box) takes its virtio drivers, and
+# The guest of hvmod_virtio.sh (x86 boxes) takes its virtio drivers, and
 # ext4 for its root on the virtio disk, from the box's /lib/modules (the
 # same kernel).
-[ "$box" != svm ] ||
-	KVM_MODS="$KVM_MODS virtio_mmio virtio_blk virtio_console virtio_net ext4 crc32c_generic"
+case $box in svm|vmx)
+	KVM_MODS="$KVM_MODS virtio_mmio virtio_blk virtio_console virtio_net ext4 crc32c_generic" ;;
+esac
 # The debug kernel (build-dbgkernel.sh) has KVM as modules, nothing else.
 [ "$box" != dbg ] || KVM_MODS="kvm kvm-amd kvm-intel irqbypass"
 
@@ -223,13 +224,11 @@ fi
 # The guest kernel of hvmod_type1.sh and hvmod_virtio.sh (`hvctl run
 # --mode type1|virtio`): the box's own kernel image, ~8 MiB, in both x86
 # boxes (in Bochs a guest boot takes ~2 minutes: hvmod_type1.sh boots two
-# there, hvmod_virtio.sh none).
+# there, hvmod_virtio.sh one).
 if [ "$box" = svm ] || [ "$box" = vmx ]; then
 	gk=$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null | head -n 1)
 	[ -n "$gk" ] || die "$KROOT/boot/vmlinuz-* missing: run 'make setup'"
 	cp "$gk" "$stage/lib/hvmod/guest-vmlinuz"
-fi
-if [ "$box" = svm ]; then
 	vk=$SELFTESTS_DIR/vio_cmdline/vio_cmdline.ko
 	[ ! -f "$vk" ] || cp "$vk" "$stage/lib/hvmod/vio_cmdline.ko"
 	# hvmod_virtio.sh builds the guest's ext4 root image and checks it

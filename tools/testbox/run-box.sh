@@ -91,6 +91,8 @@ vmlinuz=$KROOT/boot/vmlinuz-$KVER
 [ -f "$vmlinuz" ] || die "$vmlinuz missing: run 'make setup'"
 work=$BUILD/testbox/$box-$job
 log=${log:-$BUILD/testbox/$box-$job.log}
+# Absolute: Bochs runs in $work and opens its serial log file itself.
+case $log in /*) ;; *) log=$PWD/$log ;; esac
 initrd=$BUILD/testbox/$box-$job.cpio.gz
 mkdir -p "$work" "$(dirname "$log")"
 
