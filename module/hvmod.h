@@ -57,6 +57,8 @@ struct hvmod_vm {
 	u64 slot_bytes;			/* sum of slot sizes */
 	struct hvmod_vcpu *vcpus[HVMOD_MAX_VCPUS];	/* index = vCPU id */
 	unsigned int nr_vcpus;
+	/* vCPUs created or being created (KVM's created_vcpus), vm->lock */
+	unsigned int created_vcpus;
 	/* vCPU ids are below this; 0 until KVM_CAP_MAX_VCPU_ID or a vCPU fixes it */
 	unsigned int max_vcpu_ids;
 	void *arch;			/* backend private */

@@ -111,6 +111,10 @@ int hvmod_create_vcpu(struct hvmod_vm *vm, unsigned long id)
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return -ENOMEM;
+	/* from here on, VM-wide setup that must precede vCPUs is refused */
+	mutex_lock(&vm->lock);
+	vm->created_vcpus++;
+	mutex_unlock(&vm->lock);
 	hvmod_count_add(HVMOD_CNT_VCPUS, 1);
 	vcpu->vm = vm;
 	vcpu->id = id;
@@ -162,5 +166,8 @@ int hvmod_create_vcpu(struct hvmod_vm *vm, unsigned long id)
 
 out_free:
 	hvmod_vcpu_free(vcpu);
+	mutex_lock(&vm->lock);
+	vm->created_vcpus--;
+	mutex_unlock(&vm->lock);
 	return r;
 }

@@ -282,6 +282,8 @@ int svm_handle_exit(struct hvmod_vcpu *vcpu)
 		break;
 	case SVM_EXIT_HLT:
 		svm_skip(vcpu, 1);
+		if (svm->x.apic)
+			return x86_irqchip_hlt(vcpu);
 		run->exit_reason = KVM_EXIT_HLT;
 		r = 0;
 		break;

@@ -102,7 +102,7 @@ int svm_vcpu_init(struct hvmod_vcpu *vcpu)
 	vcpu->arch = svm;
 	svm->asid.cpu = -1;
 	svm->last_cpu = -1;
-	r = x86_vcpu_init(&svm->x, vcpu->id);
+	r = x86_vcpu_init(&svm->x, vcpu);
 	if (r)
 		return r;
 	svm->vmcb_page = hvmod_ctl_page_alloc(NUMA_NO_NODE);
@@ -306,6 +306,13 @@ static bool svm_prepare_irq(struct hvmod_vcpu *vcpu)
 	struct vmcb_control_area *c = &svm->vmcb->control;
 
 	svm_prepare_nmi(svm);
+	/* the in-kernel LAPIC's interrupt, once the guest can take it */
+	if (svm->x.pending_irq < 0 && x86_lapic_irq_ready(&svm->x)) {
+		if (svm_interrupt_allowed(svm))
+			svm->x.pending_irq = x86_lapic_accept(&svm->x);
+		else
+			svm_set_vintr(svm, true);
+	}
 	if (svm->x.pending_irq >= 0) {
 		if (svm_interrupt_allowed(svm)) {
 			c->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR |
@@ -335,6 +342,9 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 
 	r = x86_complete_userspace(vcpu, &svm_x86_ops);
 	if (r)
+		return r;
+	r = x86_irqchip_before_entry(vcpu, &svm_x86_ops);
+	if (r <= 0)
 		return r;
 	if (!svm_prepare_irq(vcpu))
 		return 0;

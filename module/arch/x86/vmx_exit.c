@@ -388,6 +388,8 @@ static int vmx_dispatch(struct hvmod_vcpu *vcpu)
 		return vmx_exit_io(vcpu);
 	case EXIT_REASON_HLT:
 		vmx_skip(vmx);
+		if (vmx->x.apic)
+			return x86_irqchip_hlt(vcpu);
 		run->exit_reason = KVM_EXIT_HLT;
 		return 0;
 	case EXIT_REASON_TRIPLE_FAULT:

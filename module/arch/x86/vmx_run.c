@@ -52,6 +52,13 @@ static bool vmx_prepare_irq(struct hvmod_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
 	vmx_prepare_nmi(vmx);
+	/* the in-kernel LAPIC's interrupt, once the guest can take it */
+	if (vmx->x.pending_irq < 0 && x86_lapic_irq_ready(&vmx->x)) {
+		if (vmx_interrupt_allowed(vmx))
+			vmx->x.pending_irq = x86_lapic_accept(&vmx->x);
+		else
+			vmx->proc_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
+	}
 	if (vmx->x.pending_irq >= 0) {
 		if (vmx_interrupt_allowed(vmx)) {
 			vmx->inject_info = INTR_INFO_VALID_MASK |
@@ -263,6 +270,9 @@ int vmx_vcpu_run(struct hvmod_vcpu *vcpu)
 
 	r = x86_complete_userspace(vcpu, &vmx_x86_ops);
 	if (r)
+		return r;
+	r = x86_irqchip_before_entry(vcpu, &vmx_x86_ops);
+	if (r <= 0)
 		return r;
 	if (!vmx_prepare_irq(vcpu))
 		return 0;

@@ -514,7 +514,7 @@ int vmx_vcpu_init(struct hvmod_vcpu *vcpu)
 	vmx->last_cpu = -1;
 	INIT_LIST_HEAD(&vmx->loaded_link);
 	ept_tlb_init(&vmx->tlb);
-	r = x86_vcpu_init(&vmx->x, vcpu->id);
+	r = x86_vcpu_init(&vmx->x, vcpu);
 	if (r)
 		return r;
 	vmx->vmcs_page = hvmod_ctl_page_alloc(NUMA_NO_NODE);

@@ -38,6 +38,8 @@ enum x86_gpr {
 #define X86_MTRR_FIXED	11		/* fixed-range MSRs */
 #define X86_MCE_BANKS	32		/* as KVM_MAX_MCE_BANKS */
 
+struct x86_lapic;
+
 struct x86_vcpu {
 	unsigned long gpr[X86_NR_GPRS];	/* all 16, synced with VMCB/VMCS */
 	struct fpu_guest fpu;
@@ -69,6 +71,8 @@ struct x86_vcpu {
 	 */
 	u8 nmi_pending;
 	u32 sipi_vector;		/* KVM_SET_VCPU_EVENTS, kept for GET */
+	/* the in-kernel local APIC (KVM_CREATE_IRQCHIP), else NULL */
+	struct x86_lapic *apic;
 	/* an MMIO read finished on the next run (x86_emulate.c) */
 	struct {
 		bool pending, rex, to_mem;
@@ -142,7 +146,14 @@ struct x86_vm {
 	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c): no in-kernel irqchip uses it */
 	struct kvm_irq_routing_entry *routes;
 	u32 nr_routes;
+	bool routes_set;		/* else KVM's default routing */
+	/* KVM_CREATE_IRQCHIP done: every vCPU has an in-kernel LAPIC */
+	bool irqchip;
+	struct x86_ioapic *ioapic;
 };
+
+#define X86_IOAPIC_PINS		24	/* KVM_IOAPIC_NUM_PINS */
+#define X86_MAX_IRQ_ROUTES	4096	/* KVM_MAX_IRQ_ROUTES */
 
 int x86_vm_init(struct hvmod_vm *vm);
 void x86_vm_destroy(struct hvmod_vm *vm);
@@ -151,7 +162,7 @@ long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 long x86_set_gsi_routing(struct hvmod_vm *vm, struct kvm_irq_routing __user *argp);
 
 /* x86_vcpu.c */
-int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id);
+int x86_vcpu_init(struct x86_vcpu *x, struct hvmod_vcpu *vcpu);
 void x86_vcpu_destroy(struct x86_vcpu *x);
 void x86_vcpu_load(struct x86_vcpu *x);
 void x86_vcpu_put(struct x86_vcpu *x);
@@ -173,6 +184,40 @@ static inline void x86_nmi_collapse(struct x86_vcpu *x, bool masked)
 	if (masked && x->nmi_pending > 1)
 		x->nmi_pending = 1;
 }
+
+/*
+ * x86_lapic.c, x86_lapic_timer.c, x86_irqchip.c: the in-kernel local APIC
+ * (KVM_CREATE_IRQCHIP), its timer, INIT/SIPI and the MP state.
+ */
+int x86_create_irqchip(struct hvmod_vm *vm);
+int x86_lapic_create(struct hvmod_vcpu *vcpu);
+void x86_lapic_destroy(struct x86_vcpu *x);
+bool x86_lapic_mmio(struct hvmod_vcpu *vcpu, u64 gpa, unsigned int len,
+		    bool write, u64 *data);
+bool x86_lapic_irq_ready(struct x86_vcpu *x);
+int x86_lapic_accept(struct x86_vcpu *x);
+int x86_irqchip_before_entry(struct hvmod_vcpu *vcpu,
+			     const struct x86_ops *ops);
+int x86_irqchip_hlt(struct hvmod_vcpu *vcpu);
+long x86_irqchip_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			    unsigned int ioctl, void __user *argp);
+int x86_lapic_deliver_irq(struct hvmod_vm *vm, struct x86_lapic *src,
+			  u32 icr, u8 dest);
+/* x86_ioapic.c, x86_irq_line.c */
+int x86_ioapic_create(struct hvmod_vm *vm);
+void x86_ioapic_destroy(struct hvmod_vm *vm);
+int x86_ioapic_set_pin(struct hvmod_vm *vm, unsigned int pin, bool level);
+void x86_ioapic_eoi(struct hvmod_vm *vm, u8 vector);
+bool x86_ioapic_mmio(struct hvmod_vm *vm, u64 gpa, unsigned int len,
+		     bool write, u64 *data);
+void x86_ioapic_get(struct hvmod_vm *vm, struct kvm_ioapic_state *s);
+void x86_ioapic_set(struct hvmod_vm *vm, const struct kvm_ioapic_state *s);
+long x86_irq_line_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
+			void __user *argp);
+int x86_lapic_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		      u32 index, u64 *data);
+int x86_lapic_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+		      u32 index, u64 data);
 
 /* x86_mem.c: guest linear memory through the guest's page tables */
 int x86_linear_to_gpa(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s,

@@ -360,6 +360,9 @@ static int x86_fetch_decode(struct hvmod_vcpu *vcpu, const struct kvm_sregs *s,
 	return x86_decode(buf, n, mode64, mode64 || s->cs.db, in);
 }
 
+static int x86_mmio_finish(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			   u64 v);
+
 int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		     u64 gpa)
 {
@@ -417,6 +420,23 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case INSN_LOAD:
 	case INSN_STRIO:
 		break;
+	}
+
+	/* the in-kernel LAPIC's and IOAPIC's pages never reach userspace */
+	if (x86_lapic_mmio(vcpu, gpa, in.size, write, &data) ||
+	    x86_ioapic_mmio(vcpu->vm, gpa, in.size, write, &data)) {
+		if (!write) {
+			x->mmio.reg = in.reg;
+			x->mmio.size = in.size;
+			x->mmio.dsize = in.dsize;
+			x->mmio.ext = in.ext;
+			x->mmio.rex = in.rex;
+			x->mmio.next_rip = done ? rip + in.len : rip;
+			return x86_mmio_finish(vcpu, ops, data) ?: 1;
+		}
+		if (done)
+			x86_retire(vcpu, ops, rip + in.len);
+		return 1;
 	}
 
 	run->exit_reason = KVM_EXIT_MMIO;
@@ -519,6 +539,28 @@ int x86_emulate_string_io(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	return 0;
 }
 
+/* An MMIO read's data v into its register (or memory for MOVS). */
+static int x86_mmio_finish(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
+			   u64 v)
+{
+	struct x86_vcpu *x = to_x86(vcpu);
+
+	if (x->mmio.to_mem) {
+		x->mmio.to_mem = false;
+		if (hvmod_guest_rw(vcpu->vm, x->mmio.mem_gpa, &v,
+				   x->mmio.size, true))
+			return -EFAULT;
+	} else {
+		if (x->mmio.ext == 2)
+			v = x->mmio.size == 1 ? (s64)(s8)v :
+			    x->mmio.size == 2 ? (s64)(s16)v :
+						(s64)(s32)v;
+		x86_set_reg(x, x->mmio.reg, x->mmio.dsize, x->mmio.rex, v);
+	}
+	x86_retire(vcpu, ops, x->mmio.next_rip);
+	return 0;
+}
+
 /* Finish what the last exit left to userspace: IN data, MMIO reads. */
 int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 {
@@ -531,22 +573,13 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 		x86_complete_pio_in(x, page);
 
 	if (x->mmio.pending) {
+		int r;
+
 		x->mmio.pending = false;
 		memcpy(&v, run->mmio.data, x->mmio.size);
-		if (x->mmio.to_mem) {
-			x->mmio.to_mem = false;
-			if (hvmod_guest_rw(vcpu->vm, x->mmio.mem_gpa, &v,
-					   x->mmio.size, true))
-				return -EFAULT;
-		} else {
-			if (x->mmio.ext == 2)
-				v = x->mmio.size == 1 ? (s64)(s8)v :
-				    x->mmio.size == 2 ? (s64)(s16)v :
-							(s64)(s32)v;
-			x86_set_reg(x, x->mmio.reg, x->mmio.dsize, x->mmio.rex,
-				    v);
-		}
-		x86_retire(vcpu, ops, x->mmio.next_rip);
+		r = x86_mmio_finish(vcpu, ops, v);
+		if (r)
+			return r;
 	}
 
 	if (x->pio_str.pending) {

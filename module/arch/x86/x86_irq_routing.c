@@ -13,9 +13,7 @@
 #include <linux/uaccess.h>
 #include "x86.h"
 
-#define X86_MAX_IRQ_ROUTES	4096	/* KVM_MAX_IRQ_ROUTES */
 #define X86_PIC_PINS		8	/* per 8259 */
-#define X86_IOAPIC_PINS		24
 
 static int x86_route_check(const struct kvm_irq_routing_entry *e)
 {
@@ -81,6 +79,7 @@ long x86_set_gsi_routing(struct hvmod_vm *vm, struct kvm_irq_routing __user *arg
 	mutex_lock(&vm->lock);
 	swap(xvm->routes, ent);
 	xvm->nr_routes = r.nr;
+	xvm->routes_set = true;
 	mutex_unlock(&vm->lock);
 	kvfree(ent);
 	return 0;

@@ -18,7 +18,7 @@
 #include <linux/uaccess.h>
 #include <asm/kvm_para.h>
 #include <asm/msr-index.h>
-#include "x86.h"
+#include "x86_lapic.h"
 
 static const u32 x86_msrs[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
@@ -148,6 +148,11 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case MSR_KVM_WALL_CLOCK:
 		*data = 0;
 		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!x->apic)
+			return -ENOENT;
+		*data = READ_ONCE(x->apic->tsc_deadline);
+		return 0;
 	default:
 		r = x86_mtrr_get(x, index, data);
 		if (r == -ENOENT)
@@ -175,6 +180,10 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case MSR_IA32_MISC_ENABLE:
 		x->misc_enable = data;
 		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!x->apic)
+			return -ENOENT;
+		return x86_lapic_set_deadline(vcpu, ops, data);
 	case MSR_TSC_AUX:
 		if (!x86_has_tsc_aux())
 			return -ENOENT;

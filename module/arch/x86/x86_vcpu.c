@@ -13,15 +13,19 @@
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 #include <asm/tsc.h>
-#include "x86.h"
+#include "x86_lapic.h"
 
-int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
+/* vcpu->arch points to the backend's vCPU, x its first member */
+int x86_vcpu_init(struct x86_vcpu *x, struct hvmod_vcpu *vcpu)
 {
+	struct x86_vm *xvm = vcpu->vm->arch;
+	int r;
+
 	if (!fpu_alloc_guest_fpstate(&x->fpu))
 		return -ENOMEM;
 	/* As KVM: xAPIC enabled at the architectural base; vCPU 0 is the BSP. */
 	x->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-		       (vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
+		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 	x->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
 	x->pending_irq = -1;
@@ -29,11 +33,18 @@ int x86_vcpu_init(struct x86_vcpu *x, u32 vcpu_id)
 	x->dr7 = X86_DR7_INIT;
 	x->xcr0 = XFEATURE_MASK_FP;	/* at reset */
 	x86_mce_reset(x);
+	/* KVM_CREATE_IRQCHIP is refused once vCPUs exist: no race here */
+	if (READ_ONCE(xvm->irqchip)) {
+		r = x86_lapic_create(vcpu);
+		if (r)
+			return r;
+	}
 	return 0;
 }
 
 void x86_vcpu_destroy(struct x86_vcpu *x)
 {
+	x86_lapic_destroy(x);
 	if (x->fpu.fpstate)
 		fpu_free_guest_fpstate(&x->fpu);
 	kfree(x->cpuid);
@@ -89,6 +100,15 @@ bool x86_enter_ok(struct x86_vcpu *x)
 	    x->tsc_aux != this_cpu_read(x86_host_tsc_aux))
 		wrmsrl(MSR_TSC_AUX, x->tsc_aux);
 	x86_load_guest_xcr0(x);
+	if (x->apic) {
+		/* pairs with x86_lapic_kick(): see struct x86_lapic */
+		smp_store_mb(x->apic->in_guest, 1);
+		if (atomic_read(&x->apic->event)) {
+			WRITE_ONCE(x->apic->in_guest, 0);
+			x86_load_host_xcr0(x);
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -97,6 +117,8 @@ void x86_after_exit(struct x86_vcpu *x)
 {
 	u64 host = this_cpu_read(x86_host_tsc_aux);
 
+	if (x->apic)
+		WRITE_ONCE(x->apic->in_guest, 0);
 	x86_load_host_xcr0(x);
 	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->tsc_aux != host)
 		wrmsrl(MSR_TSC_AUX, host);
@@ -299,8 +321,12 @@ int x86_check_extension(long cap)
 	case KVM_CAP_INTR_SHADOW:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
-	case KVM_CAP_IRQ_ROUTING:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_SIGNAL_MSI:
 		return 1;
+	/* as KVM: the number of GSI routes (QEMU sizes its GSI map on it) */
+	case KVM_CAP_IRQ_ROUTING:
+		return X86_MAX_IRQ_ROUTES;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
 		return boot_cpu_has(X86_FEATURE_XSAVE);
@@ -363,6 +389,9 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	} u;
 	long r;
 
+	r = x86_irqchip_vcpu_ioctl(vcpu, ops, ioctl, argp);
+	if (r != -ENOTTY)
+		return r;
 	switch (ioctl) {
 	case KVM_GET_REGS:
 		x86_get_regs(vcpu, ops, &u.regs);

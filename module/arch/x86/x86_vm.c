@@ -28,8 +28,10 @@ void x86_vm_destroy(struct hvmod_vm *vm)
 {
 	struct x86_vm *xvm = vm->arch;
 
-	if (xvm)
+	if (xvm) {
 		kvfree(xvm->routes);
+		x86_ioapic_destroy(vm);
+	}
 	kfree(vm->arch);
 	vm->arch = NULL;
 }
@@ -79,9 +81,11 @@ long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		return x86_set_tss_addr(vm, arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return x86_set_identity_map_addr(vm, (u64 __user *)arg);
+	case KVM_CREATE_IRQCHIP:
+		return x86_create_irqchip(vm);
 	case KVM_SET_GSI_ROUTING:
 		return x86_set_gsi_routing(vm, (struct kvm_irq_routing __user *)arg);
 	default:
-		return -ENOTTY;
+		return x86_irq_line_ioctl(vm, ioctl, (void __user *)arg);
 	}
 }
