@@ -102,11 +102,16 @@ report "QEMU -accel kvm,kernel-irqchip=off on $DEV: boots to the marker, powerof
 HV_MARK=$MARK_CS
 
 # Not yet: -smp 2.  In the svm box it hangs until the timeout, before
-# the guest kernel's first line (CPUID.1:EDX.APIC is offered now).  QEMU's
-# trace: the AP gets INIT/SIPI and enters KVM_RUN, but its first exit is
-# a HLT with no port I/O before it (SeaBIOS's AP entry writes port 0x70
-# first), so it did not run the SIPI trampoline; the BSP then spins in
-# SeaBIOS for the AP count, with no exits.
+# the guest kernel's first line, on /dev/hvmod and on the distro's
+# kvm_amd alike (measured: same QEMU, kernel-irqchip=off, 60 s, no
+# console line; BSP 824 port-I/O and 7 MMIO exits, then no exit).  The AP
+# does run SeaBIOS's SIPI trampoline on /dev/hvmod (VMCB at its exits:
+# CS 0x1000/0x10000 RIP 0 at the first entry, then entry_smp,
+# handle_smp's CPUID and MTRR WRMSRs, CountCPUs 1 -> 2, SMPLock released,
+# HLT at 0xfd099); it does no port I/O on the way (transition32_nmi_off
+# skips the CMOS write).  The BSP, spinning on SMPLock/CountCPUs, never
+# leaves the guest again, not even for host interrupts: the emulator's
+# nested SVM, not hvmod.  Needs a box with real SVM to be tested.
 
 # ------------------------------------------------ the same guest on /dev/kvm
 [ -n "$made_node" ] && rm -f /dev/kvm && made_node=
