@@ -422,18 +422,21 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		break;
 	}
 
+	/* where a read's value goes, once it is there (x86_mmio_finish()) */
+	if (!write) {
+		x->mmio.reg = in.reg;
+		x->mmio.size = in.size;
+		x->mmio.dsize = in.dsize;
+		x->mmio.ext = in.ext;
+		x->mmio.rex = in.rex;
+		x->mmio.next_rip = done ? rip + in.len : rip;
+	}
+
 	/* the in-kernel LAPIC's and IOAPIC's pages never reach userspace */
 	if (x86_lapic_mmio(vcpu, gpa, in.size, write, &data) ||
 	    x86_ioapic_mmio(vcpu->vm, gpa, in.size, write, &data)) {
-		if (!write) {
-			x->mmio.reg = in.reg;
-			x->mmio.size = in.size;
-			x->mmio.dsize = in.dsize;
-			x->mmio.ext = in.ext;
-			x->mmio.rex = in.rex;
-			x->mmio.next_rip = done ? rip + in.len : rip;
+		if (!write)
 			return x86_mmio_finish(vcpu, ops, data) ?: 1;
-		}
 		if (done)
 			x86_retire(vcpu, ops, rip + in.len);
 		return 1;
@@ -452,12 +455,6 @@ int x86_emulate_mmio(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	}
 	/* a read: finished by x86_complete_userspace() on the next run */
 	x->mmio.pending = true;
-	x->mmio.reg = in.reg;
-	x->mmio.size = in.size;
-	x->mmio.dsize = in.dsize;
-	x->mmio.ext = in.ext;
-	x->mmio.rex = in.rex;
-	x->mmio.next_rip = done ? rip + in.len : rip;
 	return 0;
 }
 
