@@ -43,9 +43,19 @@ timer40:
 	incl CNT_ONESHOT
 	movl $0, APIC_EOI
 	iret
+/*
+ * The third tick stops the timer from here (IF = 0): the guest's loop
+ * cannot see a fourth tick come in before its CLI.  A tick already
+ * pending when the timer stopped is not counted.
+ */
 timer41:
+	cmpl $3, CNT_PERIODIC
+	jae 1f
 	incl CNT_PERIODIC
-	movl $0, APIC_EOI
+	cmpl $3, CNT_PERIODIC
+	jb 1f
+	movl $0, APIC_TMICT
+1:	movl $0, APIC_EOI
 	iret
 ipi50:
 	push %eax
