@@ -125,6 +125,15 @@ static void test_ioctls(int sys)
 	hv_vm_free(&vm);
 }
 
+/* A VM with the in-kernel irqchip and the guest payload loaded. */
+static void irqchip_vm(struct hv_vm *vm, int sys)
+{
+	hv_vm_new(vm, sys, G_MEM_SIZE);
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0))
+		tap_bail("setup: KVM_CREATE_IRQCHIP: %s", hv_errname(errno));
+	hv_vm_load(vm, x86_irqchip_bin, x86_irqchip_bin_end);
+}
+
 static void test_timer(int sys)
 {
 	struct hv_vcpu v;
@@ -133,10 +142,7 @@ static void test_timer(int sys)
 	bool ok;
 	int err;
 
-	hv_vm_new(&vm, sys, G_MEM_SIZE);
-	if (ioctl(vm.fd, KVM_CREATE_IRQCHIP, 0))
-		tap_bail("setup: KVM_CREATE_IRQCHIP: %s", hv_errname(errno));
-	hv_vm_load(&vm, x86_irqchip_bin, x86_irqchip_bin_end);
+	irqchip_vm(&vm, sys);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x40, GUEST_timer40);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x41, GUEST_timer41);
 	hv_vcpu_new(&vm, &v, 0);
@@ -175,10 +181,7 @@ static void test_ioapic(int sys)
 	int32_t st;
 	bool ok;
 
-	hv_vm_new(&vm, sys, G_MEM_SIZE);
-	if (ioctl(vm.fd, KVM_CREATE_IRQCHIP, 0))
-		tap_bail("setup: KVM_CREATE_IRQCHIP: %s", hv_errname(errno));
-	hv_vm_load(&vm, x86_irqchip_bin, x86_irqchip_bin_end);
+	irqchip_vm(&vm, sys);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x60, GUEST_irq60);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x61, GUEST_irq61);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x62, GUEST_irq62);
@@ -268,10 +271,7 @@ static void test_smp(int sys)
 	struct kvm_sregs s;
 	struct hv_vm vm;
 
-	hv_vm_new(&vm, sys, G_MEM_SIZE);
-	if (ioctl(vm.fd, KVM_CREATE_IRQCHIP, 0))
-		tap_bail("setup: KVM_CREATE_IRQCHIP: %s", hv_errname(errno));
-	hv_vm_load(&vm, x86_irqchip_bin, x86_irqchip_bin_end);
+	irqchip_vm(&vm, sys);
 	hv_vm_set_gate(&vm, HV_PROT32, 0x50, GUEST_ipi50);
 	hv_vcpu_new(&vm, &bsp, 0);
 	hv_vcpu_new(&vm, &ap, 1);
