@@ -82,8 +82,10 @@ for t in $TESTS; do
 	hvmod_load.sh | hvmod_module.sh) ;;
 	*) ensure_loaded "$t" ;;
 	esac
+	_t0=$(date +%s)
 	run "$t"
 	rc=$?
+	echo "# $t: $(($(date +%s) - _t0)) s (box clock)"
 	case $rc in
 	0)
 		echo "ok $i selftests: hvmod: $t"

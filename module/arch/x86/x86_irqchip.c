@@ -154,11 +154,11 @@ int x86_irqchip_before_entry(struct hvmod_vcpu *vcpu,
 		return 1;
 	WRITE_ONCE(l->task, current);
 	for (;;) {
+		atomic_set(&l->event, 0);
 		/*
 		 * From here, a new kick stops the entry (x86_enter_ok()):
 		 * the clear is ordered before what the kicker published.
 		 */
-		atomic_set(&l->event, 0);
 		smp_mb__after_atomic();
 		x86_accept_events(vcpu, ops);
 		n = atomic_xchg(&l->nmis, 0);
@@ -257,7 +257,7 @@ long x86_irqchip_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	case KVM_GET_LAPIC:
 	case KVM_SET_LAPIC:
 		if (!l) {
-			hvmod_reject("KVM_GET/SET_LAPIC: no in-kernel irqchip (KVM_CREATE_IRQCHIP)");
+			hvmod_reject("KVM_GET/SET_LAPIC: no in-kernel irqchip");
 			return -EINVAL;
 		}
 		return ioctl == KVM_GET_LAPIC ? x86_get_lapic(l, argp) :

@@ -275,6 +275,7 @@ int x86_lapic_deliver_irq(struct hvmod_vm *vm, struct x86_lapic *src,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < HVMOD_MAX_VCPUS; i++) {
+		/* pairs with vcpu.c's release: a vCPU seen is fully built */
 		struct hvmod_vcpu *vcpu = smp_load_acquire(&vm->vcpus[i]);
 		struct x86_lapic *t = vcpu ? to_x86(vcpu)->apic : NULL;
 		bool hit;
