@@ -37,8 +37,13 @@ static const struct cap_want {
 	CAP(KVM_CAP_MMU_SHADOW_CACHE_CONTROL, 0),
 #ifdef __x86_64__
 	CAP(KVM_CAP_SET_TSS_ADDR, 1),	/* QEMU requires it (x86_vm.c) */
+	CAP(KVM_CAP_PIT, 1),		/* the 8254 (x86_pit.c) */
+	CAP(KVM_CAP_PIT2, 1),
+	CAP(KVM_CAP_PIT_STATE2, 1),
+	CAP(KVM_CAP_REINJECT_CONTROL, 1),
 #else
 	CAP(KVM_CAP_SET_TSS_ADDR, 0),
+	CAP(KVM_CAP_PIT2, 0),
 #endif
 	CAP(KVM_CAP_READONLY_MEM, 0),
 	CAP(KVM_CAP_COALESCED_MMIO, 0),

@@ -29,6 +29,11 @@ int x86_create_irqchip(struct hvmod_vm *vm)
 		r = -EINVAL;
 	else
 		r = x86_ioapic_create(vm);
+	if (!r) {
+		r = x86_pic_create(vm);
+		if (r)
+			x86_ioapic_destroy(vm);
+	}
 	if (!r)
 		xvm->irqchip = true;
 	mutex_unlock(&vm->lock);
