@@ -11,7 +11,7 @@
  * The 8254 of KVM_CREATE_PIT2: ioctl order and errnos, periodic channel
  * 0 ticks counted by the guest's IRQ0 handler, latch and read-back, the
  * channel 2 gate and output on port 0x61 polled as Linux calibrates the
- * TSC, KVM_GET/SET_PIT2 and KVM_GET_PIT.
+ * TSC, KVM_GET/SET_PIT2 and KVM_GET_PIT.  KVM_SET_VAPIC_ADDR takes 0 only.
  */
 #include <string.h>
 #include <sys/ioctl.h>
@@ -23,7 +23,7 @@
 HV_GUEST_BLOB(x86_pic);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	39
+#define NR_TESTS	41
 #define PIT_PERIOD	5966
 #define CAL_COUNT	1193
 
@@ -104,10 +104,16 @@ static void test_pic(int sys)
 			  .u.irqchip = { .irqchip = KVM_IRQCHIP_PIC_MASTER,
 					 .pin = 5 } },
 	};
+	struct kvm_vapic_addr vapic = { 0 };
 	struct hv_vcpu v;
 	struct hv_vm vm;
 
 	pic_vm(&vm, &v, sys, GUEST_pic_entry);
+	hv_check(ioctl(v.fd, KVM_SET_VAPIC_ADDR, &vapic), 0,
+		 "KVM_SET_VAPIC_ADDR 0 (no vAPIC page, as QEMU sets at reset)");
+	vapic.vapic_addr = 0x7000;
+	hv_check(ioctl(v.fd, KVM_SET_VAPIC_ADDR, &vapic), EINVAL,
+		 "KVM_SET_VAPIC_ADDR of a page -> EINVAL (KVM_CAP_VAPIC 0)");
 	hv_expect_out(&v, 0x10, 4, 0x04fbda,
 		      "guest programmed both 8259s: IMRs 0xda/0xfb, ELCR2 0x04 read back");
 	test_state(&vm);
