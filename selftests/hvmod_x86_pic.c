@@ -23,7 +23,7 @@
 HV_GUEST_BLOB(x86_pic);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	41
+#define NR_TESTS	44
 #define PIT_PERIOD	5966
 #define CAL_COUNT	1193
 
@@ -194,6 +194,33 @@ static void test_pit_ioctls(int sys)
 	hv_vm_free(&vm);
 }
 
+/* Port 0x61 is the kernel's only with KVM_PIT_SPEAKER_DUMMY (KVM_CREATE_PIT's). */
+static void test_speaker(int sys)
+{
+	struct kvm_pit_config cfg = { 0 };
+	struct hv_vcpu v;
+	struct hv_vm vm;
+	uint32_t val = 0;
+	bool ok;
+
+	pic_vm(&vm, &v, sys, GUEST_spk_entry);
+	if (ioctl(vm.fd, KVM_CREATE_PIT2, &cfg))
+		tap_bail("setup: KVM_CREATE_PIT2: %s", hv_errname(errno));
+	ok = hv_run_io(&v, KVM_EXIT_IO_IN, 1, 0x61, NULL);
+	tap_result(ok, "KVM_CREATE_PIT2 flags 0: port 0x61 exits to userspace, as KVM");
+	hv_vcpu_free(&v);
+	hv_vm_free(&vm);
+
+	pic_vm(&vm, &v, sys, GUEST_spk_entry);
+	hv_check(ioctl(vm.fd, KVM_CREATE_PIT, 0), 0,
+		 "KVM_CREATE_PIT (the speaker port included, as KVM)");
+	ok = hv_run_io(&v, KVM_EXIT_IO_OUT, 4, 0x34, &val);
+	tap_result(ok && !(val & 0x03),
+		   "port 0x61 answered in the kernel: gate 2 low, speaker off (0x%x)", val);
+	hv_vcpu_free(&v);
+	hv_vm_free(&vm);
+}
+
 static long long now_us(void)
 {
 	struct timespec ts;
@@ -258,6 +285,7 @@ int main(void)
 	test_pic(sys);
 	test_pit_ioctls(sys);
 	test_pit(sys);
+	test_speaker(sys);
 	if (hv_get_info_fresh(&info))
 		tap_bail("HVMOD_GET_INFO: %s", hv_errname(errno));
 	hv_expect_idle(&info.counts,

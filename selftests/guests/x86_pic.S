@@ -12,6 +12,7 @@
  *    a latched count (0x31), the read-back status (0x32), channel 2 gated
  *    through port 0x61 polled until its output goes high, as Linux's
  *    TSC calibration does (0x33).
+ *  - spk_entry: port 0x61 read once, reported on 0x34.
  * Spurious vectors 0x27/0x2f report on port 0x1f.
  */
 #include "guest_layout.h"
@@ -176,6 +177,14 @@ pic_entry:
 	out %eax, $0x1a
 7:	hlt
 	jmp 7b
+
+/* port 0x61 read once, reported on 0x34 */
+spk_entry:
+	in $0x61, %al
+	movzbl %al, %eax
+	out %eax, $0x34
+1:	hlt
+	jmp 1b
 
 pit_entry:
 	movl $0x1ff, APIC_SVR

@@ -134,10 +134,16 @@ static void x86_pit_load(struct x86_pit *pit, int n, u32 val)
 	ns = mul_u64_u32_div(val, NSEC_PER_SEC, X86_PIT_FREQ);
 	if (pit->flags & KVM_PIT_FLAGS_HPET_LEGACY)
 		return;			/* the HPET drives IRQ0 instead */
-	if (c->mode == 2 || c->mode == 3)
+	switch (c->mode) {
+	case 2:
+	case 3:
 		WRITE_ONCE(pit->period_ns, max(ns, X86_PIT_MIN_PERIOD_NS));
-	else
+		break;
+	case 5:
+		return;		/* a gate trigger, never on channel 0: as KVM */
+	default:		/* 0, 1, 4: once */
 		WRITE_ONCE(pit->period_ns, 0);
+	}
 	hrtimer_start(&pit->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
