@@ -106,6 +106,8 @@ struct hvmod_backend {
 	int (*cpu_enable)(void);
 	void (*cpu_disable)(void);
 	int (*vm_init)(struct hvmod_vm *vm);
+	/* at the VM's end, before its vCPUs are freed: stop timers into them */
+	void (*vm_stop)(struct hvmod_vm *vm);
 	void (*vm_destroy)(struct hvmod_vm *vm);
 	int (*vcpu_init)(struct hvmod_vcpu *vcpu);
 	void (*vcpu_destroy)(struct hvmod_vcpu *vcpu);

@@ -21,6 +21,8 @@ static void hvmod_vm_free(struct kref *ref)
 	struct hvmod_vm *vm = container_of(ref, struct hvmod_vm, ref);
 	int i;
 
+	if (hvmod_be->vm_stop)
+		hvmod_be->vm_stop(vm);
 	for (i = 0; i < HVMOD_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			hvmod_vcpu_free(vm->vcpus[i]);

@@ -3,11 +3,13 @@
 #
 # hvmod_qemu.sh: Debian's QEMU, unmodified, as a KVM client of /dev/hvmod
 # (bind-mounted over /dev/kvm in a private mount namespace, since QEMU
-# opens /dev/kvm by name).  With -accel kvm,kernel-irqchip=off (PIC, APIC
-# and IOAPIC in QEMU: hvmod has no in-kernel irqchip) QEMU boots the box's
+# opens /dev/kvm by name).  With -accel kvm,kernel-irqchip=off (PIC, APIC,
+# IOAPIC and PIT in QEMU) QEMU boots the box's
 # own Debian kernel (/lib/hvmod/guest-vmlinuz, svm box) with a busybox
 # initramfs built here, through SeaBIOS and QEMU's linuxboot option ROM;
 # the guest's init prints a marker and powers off (ACPI), QEMU exits 0.
+# Then QEMU's default, kernel-irqchip=on: hvmod's in-kernel LAPIC, IOAPIC,
+# 8259 pair and 8254 (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2).
 # Then the same boot on the real /dev/kvm (the distro's kvm-amd/kvm-intel) for a
 # time-to-marker figure, printed, not asserted.  TAP 13.
 #
@@ -60,8 +62,8 @@ INIT
 guest_initramfs "$T"
 diag "$("$QEMU" --version | head -n 1); guest $KERNEL"
 
-# boot NAME DEVICE SMP: RC, OUT (file), MARK_CS, TOTAL_CS.  QEMU runs in
-# a new mount namespace where DEVICE covers /dev/kvm.
+# boot NAME DEVICE SMP ACCEL: RC, OUT (file), MARK_CS, TOTAL_CS.  QEMU
+# runs in a new mount namespace where DEVICE covers /dev/kvm.
 boot() {
 	OUT=$T/$1.out
 	DMESG0=$(dmesg | wc -l)
@@ -69,7 +71,7 @@ boot() {
 	{
 		timeout -k 10 "$TMO" unshare -m sh -c \
 			'mount --bind "$1" /dev/kvm || exit 125; shift; exec "$@"' \
-			sh "$2" "$QEMU" -accel kvm,kernel-irqchip=off \
+			sh "$2" "$QEMU" -accel "$4" \
 			-nodefaults -no-user-config -display none -vga none \
 			-monitor none -serial stdio -net none -no-reboot \
 			-m 256 -smp "$3" -kernel "$KERNEL" -initrd "$T/rd.cpio" \
@@ -94,11 +96,17 @@ if [ ! -e /dev/kvm ]; then
 fi
 
 # --------------------------------------------------------------------- cases
-boot smp1 "$DEV" 1
+boot smp1 "$DEV" 1 kvm,kernel-irqchip=off
 expect 0 "$MARK up .* cpus=1"
 report "QEMU -accel kvm,kernel-irqchip=off on $DEV: boots to the marker, poweroff exits 0" \
 	"$WHY" "$OUT"
 [ -n "$MARK_CS" ] && diag "hvmod: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"
+
+boot irqchip "$DEV" 1 kvm
+expect 0 "$MARK up .* cpus=1"
+report "QEMU -accel kvm (kernel-irqchip=on, in-kernel PIC/PIT/IOAPIC/LAPIC) on $DEV: boots to the marker, poweroff exits 0" \
+	"$WHY" "$OUT"
+[ -n "$MARK_CS" ] && diag "hvmod, kernel irqchip: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"
 HV_MARK=$MARK_CS
 
 # Not yet: -smp 2.  In the svm box it hangs until the timeout, before
@@ -116,7 +124,7 @@ HV_MARK=$MARK_CS
 # ------------------------------------------------ the same guest on /dev/kvm
 [ -n "$made_node" ] && rm -f /dev/kvm && made_node=
 if kvm_compare "${QEMU_KVM:-1}" "boots on /dev/kvm too"; then
-	boot kvm /dev/kvm 1
+	boot kvm /dev/kvm 1 kvm
 	expect 0 "$MARK up .* cpus=1"
 	report "boots on /dev/kvm too (same QEMU, same guest)" "$WHY" "$OUT"
 	[ -n "$MARK_CS" ] && diag "kvm: marker after $(secs "$MARK_CS") s, exit after $(secs "$TOTAL_CS") s"

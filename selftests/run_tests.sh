@@ -20,7 +20,7 @@ TIMEOUT=${HVMOD_TEST_TIMEOUT:-300}
 TESTS="hvmod_load.sh hvmod_dev hvmod_vm hvmod_memslot hvmod_mmap hvmod_lifetime
        hvmod_x86_modes hvmod_x86_exits hvmod_x86_msr hvmod_x86_mem hvmod_x86_smp hvmod_x86_fpu
        hvmod_x86_xsave hvmod_x86_cpuid hvmod_x86_irq hvmod_x86_nmi hvmod_x86_signal hvmod_x86_mmu
-       hvmod_x86_hostile hvmod_x86_irqchip hvmod_hvt.sh hvmod_type1.sh hvmod_virtio.sh hvmod_qemu.sh hvmod_lifetime2 hvmod_fuzz
+       hvmod_x86_hostile hvmod_x86_irqchip hvmod_x86_pic hvmod_hvt.sh hvmod_type1.sh hvmod_virtio.sh hvmod_qemu.sh hvmod_lifetime2 hvmod_fuzz
        hvmod_coexist.sh hvmod_kvm_selftests.sh
        hvmod_module.sh"
 # hvmod_fuzz is the short pass (10000 calls or 40 s); "make fuzz ITER=N"

@@ -91,6 +91,9 @@ irq62:
 
 ioapic_entry:
 	movl $0x1ff, APIC_SVR
+	mov $0xff, %al			/* mask the 8259s: GSIs 0-15 reach them too */
+	out %al, $0x21
+	out %al, $0xa1
 	movl $0x1a, IOREGSEL		/* pin 5 low: edge, fixed, 0x60 */
 	movl $0x60, IOWIN
 	movl $0x1b, IOREGSEL		/* pin 5 high: APIC ID 0 */
@@ -175,13 +178,13 @@ bsp_entry:
 	movl $(1 << 24), APIC_ICR2	/* APIC ID 1 */
 	movl $0x4500, APIC_ICR		/* INIT, assert */
 	movl $(0x4600 | (AP_PAGE >> 12)), APIC_ICR	/* STARTUP */
-	out %al, $0x20
+	out %al, $0x24
 2:	pause
 	cmpl $1, AP_READY
 	jne 2b
 	movl $(1 << 24), APIC_ICR2
 	movl $0x4050, APIC_ICR		/* fixed, vector 0x50 */
-3:	out %al, $0x21
+3:	out %al, $0x25
 	jmp 3b
 
 	.org AP_PAGE - G_CODE

@@ -210,6 +210,7 @@ struct hvmod_backend hvmod_svm_backend = {
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_ioctl = svm_vcpu_ioctl,
 	.vm_init = x86_vm_init,
+	.vm_stop = x86_vm_stop,
 	.vm_destroy = x86_vm_destroy,
 	.vm_ioctl = x86_vm_ioctl,
 	.dev_ioctl = x86_dev_ioctl,

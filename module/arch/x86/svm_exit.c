@@ -141,6 +141,11 @@ static int svm_exit_io(struct hvmod_vcpu *vcpu)
 					     asize, c->exit_info_2);
 	}
 
+	if (x86_pio_kernel(vcpu, info >> 16, size, in)) {
+		svm->vmcb->save.rip = c->exit_info_2;
+		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+		return 1;
+	}
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;

@@ -166,6 +166,10 @@ static int vmx_exit_io(struct hvmod_vcpu *vcpu)
 					     q & IO_REP, vmx_io_asize(vcpu),
 					     vmx->rip + vmx->exit.insn_len);
 
+	if (x86_pio_kernel(vcpu, port, size, in)) {
+		vmx_skip(vmx);
+		return 1;
+	}
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;

@@ -143,19 +143,22 @@ int x86_mce_set(struct x86_vcpu *x, u32 index, u64 data, bool guest);
 struct x86_vm {
 	u64 tss_addr;			/* KVM_SET_TSS_ADDR, unused */
 	u64 identity_map_addr;		/* KVM_SET_IDENTITY_MAP_ADDR, unused */
-	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c): no in-kernel irqchip uses it */
+	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c), used by x86_irq_line.c */
 	struct kvm_irq_routing_entry *routes;
 	u32 nr_routes;
 	bool routes_set;		/* else KVM's default routing */
 	/* KVM_CREATE_IRQCHIP done: every vCPU has an in-kernel LAPIC */
 	bool irqchip;
 	struct x86_ioapic *ioapic;
+	struct x86_pic *pic;		/* x86_pic.c, with the IOAPIC */
+	struct x86_pit *pit;		/* x86_pit.c: KVM_CREATE_PIT2 */
 };
 
 #define X86_IOAPIC_PINS		24	/* KVM_IOAPIC_NUM_PINS */
 #define X86_MAX_IRQ_ROUTES	4096	/* KVM_MAX_IRQ_ROUTES */
 
 int x86_vm_init(struct hvmod_vm *vm);
+void x86_vm_stop(struct hvmod_vm *vm);
 void x86_vm_destroy(struct hvmod_vm *vm);
 long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		       unsigned long arg);
@@ -212,6 +215,22 @@ bool x86_ioapic_mmio(struct hvmod_vm *vm, u64 gpa, unsigned int len,
 		     bool write, u64 *data);
 void x86_ioapic_get(struct hvmod_vm *vm, struct kvm_ioapic_state *s);
 void x86_ioapic_set(struct hvmod_vm *vm, const struct kvm_ioapic_state *s);
+/* x86_pic.c: the 8259 pair; x86_pio.c: ports handled in the kernel */
+int x86_pic_create(struct hvmod_vm *vm);
+void x86_pic_destroy(struct hvmod_vm *vm);
+int x86_pic_set_irq(struct hvmod_vm *vm, unsigned int pin, bool level);
+bool x86_pic_extint_ready(struct x86_vcpu *x);
+int x86_pic_read_irq(struct hvmod_vm *vm);
+bool x86_pic_pio(struct hvmod_vm *vm, u16 port, u8 size, bool in, u32 *val);
+void x86_pic_get(struct hvmod_vm *vm, int c, struct kvm_pic_state *s);
+void x86_pic_set(struct hvmod_vm *vm, int c, const struct kvm_pic_state *s);
+bool x86_pio_kernel(struct hvmod_vcpu *vcpu, u16 port, u8 size, bool in);
+int x86_set_gsi(struct hvmod_vm *vm, u32 gsi, bool level);
+/* x86_pit.c: the 8254 (KVM_CREATE_PIT2) */
+long x86_pit_ioctl(struct hvmod_vm *vm, unsigned int ioctl, void __user *argp);
+bool x86_pit_pio(struct hvmod_vm *vm, u16 port, u8 size, bool in, u32 *val);
+void x86_pit_stop(struct hvmod_vm *vm);
+void x86_pit_destroy(struct hvmod_vm *vm);
 long x86_irq_line_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 			void __user *argp);
 int x86_lapic_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -5,8 +5,7 @@
  * (KVM_SET_GSI_ROUTING's table, else KVM's default: GSIs 0-15 to the PIC
  * and IOAPIC pin of the same number, 16-23 to the IOAPIC), KVM_SIGNAL_MSI
  * and MSI routes are decoded into an APIC message, KVM_GET/SET_IRQCHIP
- * save and restore the IOAPIC.  There is no in-kernel PIC yet: PIC routes
- * are skipped and its KVM_GET/SET_IRQCHIP ids are ENXIO.
+ * save and restore the IOAPIC and the two 8259s.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,17 +26,29 @@ static int x86_msi_deliver(struct hvmod_vm *vm, u32 addr_lo, u32 data)
 	return x86_lapic_deliver_irq(vm, NULL, icr, (addr_lo >> 12) & 0xff);
 }
 
-/* KVM's status: > 0 delivered, 0 coalesced, -1 masked or no route. */
-static int x86_set_gsi(struct hvmod_vm *vm, u32 gsi, bool level)
+/* KVM's sum of statuses: a route's failure counts only if all fail. */
+static int x86_status_add(int ret, int r)
+{
+	return r < 0 ? ret : r + (ret < 0 ? 0 : ret);
+}
+
+/*
+ * A GSI's level through the routing, vm->lock held (KVM_IRQ_LINE, the
+ * PIT).  KVM's status: > 0 delivered, 0 coalesced, -1 masked or no route.
+ */
+int x86_set_gsi(struct hvmod_vm *vm, u32 gsi, bool level)
 {
 	struct x86_vm *xvm = vm->arch;
 	int ret = -1, r;
 	u32 i;
 
 	if (!xvm->routes_set) {
-		if (gsi >= X86_IOAPIC_PINS)
-			return -1;
-		return x86_ioapic_set_pin(vm, gsi, level);
+		if (gsi < 16)
+			ret = x86_pic_set_irq(vm, gsi, level);
+		if (gsi < X86_IOAPIC_PINS)
+			ret = x86_status_add(ret, x86_ioapic_set_pin(vm, gsi,
+								     level));
+		return ret;
 	}
 	for (i = 0; i < xvm->nr_routes; i++) {
 		const struct kvm_irq_routing_entry *e = &xvm->routes[i];
@@ -53,10 +64,11 @@ static int x86_set_gsi(struct hvmod_vm *vm, u32 gsi, bool level)
 		} else if (e->u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC) {
 			r = x86_ioapic_set_pin(vm, e->u.irqchip.pin, level);
 		} else {
-			continue;	/* PIC: not in the kernel yet */
+			/* PIC master pins 0-7, slave pins 8-15 */
+			r = x86_pic_set_irq(vm, e->u.irqchip.pin +
+					    8 * e->u.irqchip.irqchip, level);
 		}
-		if (r >= 0)
-			ret = r + (ret < 0 ? 0 : ret);
+		ret = x86_status_add(ret, r);
 	}
 	return ret;
 }
@@ -100,20 +112,24 @@ static long x86_irqchip_state(struct hvmod_vm *vm, bool set,
 		return -EFAULT;
 	switch (c.chip_id) {
 	case KVM_IRQCHIP_IOAPIC:
+		if (set)
+			x86_ioapic_set(vm, &c.chip.ioapic);
+		else
+			x86_ioapic_get(vm, &c.chip.ioapic);
 		break;
 	case KVM_IRQCHIP_PIC_MASTER:
 	case KVM_IRQCHIP_PIC_SLAVE:
-		hvmod_reject("KVM_GET/SET_IRQCHIP: no in-kernel PIC yet");
-		return -ENXIO;
+		if (set)
+			x86_pic_set(vm, c.chip_id, &c.chip.pic);
+		else
+			x86_pic_get(vm, c.chip_id, &c.chip.pic);
+		break;
 	default:
 		hvmod_reject("KVM_GET/SET_IRQCHIP: chip %u unknown", c.chip_id);
 		return -EINVAL;
 	}
-	if (set) {
-		x86_ioapic_set(vm, &c.chip.ioapic);
+	if (set)
 		return 0;
-	}
-	x86_ioapic_get(vm, &c.chip.ioapic);
 	return copy_to_user(argp, &c, sizeof(c)) ? -EFAULT : 0;
 }
 

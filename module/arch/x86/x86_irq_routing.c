@@ -2,10 +2,9 @@
 /*
  * KVM_SET_GSI_ROUTING: the VM's GSI routing table, checked entry by entry
  * as KVM checks it (PIC pins 0-7 per chip, IOAPIC pins 0-23, MSI, one
- * non-irqchip route per GSI) and kept.  hvmod has no in-kernel irqchip,
- * so, as in KVM without one, nothing delivers through the table yet
- * (no KVM_IRQ_LINE, KVM_SIGNAL_MSI or irqfd); QEMU requires
- * KVM_CAP_IRQ_ROUTING even with kernel-irqchip=off.
+ * non-irqchip route per GSI) and kept for KVM_IRQ_LINE (x86_irq_line.c:
+ * PIC, IOAPIC and MSI routes); QEMU requires KVM_CAP_IRQ_ROUTING even
+ * with kernel-irqchip=off.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -29,6 +29,11 @@ int x86_create_irqchip(struct hvmod_vm *vm)
 		r = -EINVAL;
 	else
 		r = x86_ioapic_create(vm);
+	if (!r) {
+		r = x86_pic_create(vm);
+		if (r)
+			x86_ioapic_destroy(vm);
+	}
 	if (!r)
 		xvm->irqchip = true;
 	mutex_unlock(&vm->lock);
@@ -246,6 +251,31 @@ static long x86_get_lapic(struct x86_lapic *l, struct kvm_lapic_state __user *u)
 	return r;
 }
 
+/*
+ * KVM_SET_VAPIC_ADDR: QEMU's kvm-apic sets address 0 (no vAPIC page) at
+ * every reset and aborts if that fails.  hvmod has no vAPIC page, the
+ * TPR-patching aid of QEMU's kvmvapic ROM (KVM_CAP_VAPIC is 0, and no
+ * KVM_TPR_ACCESS_REPORTING exit asks for one): any other address EINVAL.
+ */
+static long x86_set_vapic_addr(struct x86_lapic *l,
+			       struct kvm_vapic_addr __user *u)
+{
+	struct kvm_vapic_addr va;
+
+	if (!l) {
+		hvmod_reject("KVM_SET_VAPIC_ADDR: no in-kernel irqchip (KVM_CREATE_IRQCHIP)");
+		return -EINVAL;
+	}
+	if (copy_from_user(&va, u, sizeof(va)))
+		return -EFAULT;
+	if (va.vapic_addr) {
+		hvmod_reject("KVM_SET_VAPIC_ADDR: 0x%llx: hvmod has no vAPIC page (only 0)",
+			     va.vapic_addr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* vCPU ioctls an in-kernel irqchip changes; -ENOTTY for the others. */
 long x86_irqchip_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 			    unsigned int ioctl, void __user *argp)
@@ -274,6 +304,8 @@ long x86_irqchip_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		if (copy_from_user(&mp, argp, sizeof(mp)))
 			return -EFAULT;
 		return x86_set_mp_state(l, mp.mp_state);
+	case KVM_SET_VAPIC_ADDR:
+		return x86_set_vapic_addr(l, argp);
 	case KVM_INTERRUPT:
 		if (!l)
 			return -ENOTTY;

@@ -90,16 +90,22 @@ bool x86_lapic_irq_ready(struct x86_vcpu *x)
 	spin_lock_irqsave(&l->lock, flags);
 	r = x86_lapic_has_irq_locked(l);
 	spin_unlock_irqrestore(&l->lock, flags);
-	return r;
+	return r || x86_pic_extint_ready(x);
 }
 
-/* The CPU takes the interrupt: IRR -> ISR.  The vector, or -1. */
+/*
+ * The CPU takes the interrupt: IRR -> ISR, or the PIC's INTA cycle.  The
+ * vector, or -1.
+ */
 int x86_lapic_accept(struct x86_vcpu *x)
 {
 	struct x86_lapic *l = x->apic;
 	unsigned long flags;
 	int v = -1;
 
+	/* ExtINT first, as KVM's kvm_cpu_get_interrupt: the PIC's vector */
+	if (x86_pic_extint_ready(x))
+		return x86_pic_read_irq(l->vcpu->vm);
 	spin_lock_irqsave(&l->lock, flags);
 	if (x86_lapic_has_irq_locked(l)) {
 		v = x86_lapic_highest(l, APIC_IRR);

@@ -323,6 +323,12 @@ int x86_check_extension(long cap)
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_SIGNAL_MSI:
+	/* LAPIC, IOAPIC, 8259 pair: QEMU's default kernel-irqchip=on */
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
 		return 1;
 	/* as KVM: the number of GSI routes (QEMU sizes its GSI map on it) */
 	case KVM_CAP_IRQ_ROUTING:

@@ -24,13 +24,22 @@ int x86_vm_init(struct hvmod_vm *vm)
 	return 0;
 }
 
+/* Before the vCPUs are freed: the PIT's ticks go to their LAPICs. */
+void x86_vm_stop(struct hvmod_vm *vm)
+{
+	if (vm->arch)
+		x86_pit_stop(vm);
+}
+
 void x86_vm_destroy(struct hvmod_vm *vm)
 {
 	struct x86_vm *xvm = vm->arch;
 
 	if (xvm) {
+		x86_pit_destroy(vm);
 		kvfree(xvm->routes);
 		x86_ioapic_destroy(vm);
+		x86_pic_destroy(vm);
 	}
 	kfree(vm->arch);
 	vm->arch = NULL;
@@ -76,6 +85,8 @@ static long x86_set_identity_map_addr(struct hvmod_vm *vm, u64 __user *argp)
 long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		       unsigned long arg)
 {
+	long r;
+
 	switch (ioctl) {
 	case KVM_SET_TSS_ADDR:
 		return x86_set_tss_addr(vm, arg);
@@ -86,6 +97,9 @@ long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 	case KVM_SET_GSI_ROUTING:
 		return x86_set_gsi_routing(vm, (struct kvm_irq_routing __user *)arg);
 	default:
+		r = x86_pit_ioctl(vm, ioctl, (void __user *)arg);
+		if (r != -ENOTTY)
+			return r;
 		return x86_irq_line_ioctl(vm, ioctl, (void __user *)arg);
 	}
 }
