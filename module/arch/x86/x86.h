@@ -21,6 +21,7 @@ enum x86_gpr {
 };
 
 #define X86_MAX_CPUID_ENTRIES	256	/* KVM_MAX_CPUID_ENTRIES */
+#define X86_7_EBX_TSC_ADJUST	BIT(1)	/* CPUID.7.0:EBX, see x86_msr.c */
 /* Debug register bits (as KVM's): DR6's writable bits, DR7's. */
 #define X86_DR6_INIT		0xffff0ff0ull
 #define X86_DR6_VOLATILE	0x0001e80full
@@ -48,6 +49,7 @@ struct x86_vcpu {
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;			/* the guest's, for RDTSCP */
+	u64 tsc_adjust;			/* IA32_TSC_ADJUST, see x86_msr.c */
 	u64 kvm_system_time;		/* MSR_KVM_SYSTEM_TIME, never enabled */
 	/* x86_mtrr.c: MTRRdefType, fixed ranges, PhysBase/PhysMask pairs */
 	u64 mtrr_def, mtrr_fixed[X86_MTRR_FIXED], mtrr_var[2 * X86_MTRR_VAR];
@@ -150,6 +152,8 @@ struct x86_vm {
 	/* KVM_CREATE_IRQCHIP done: every vCPU has an in-kernel LAPIC */
 	bool irqchip;
 	struct x86_ioapic *ioapic;
+	/* every vCPU's TSC offset at creation: guest TSC 0 at VM creation */
+	u64 tsc_offset;
 };
 
 #define X86_IOAPIC_PINS		24	/* KVM_IOAPIC_NUM_PINS */
