@@ -64,6 +64,7 @@ struct x86_vcpu {
 	u64 db[4], dr6, dr7;
 	/* an IN completed by userspace, copied into RAX on the next run */
 	u8 pio_in_size;
+	bool entered;			/* has entered the guest once (KVM_SET_CPUID2) */
 	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
 	int pending_irq;
 	/*
@@ -245,8 +246,10 @@ bool x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4]);
 void x86_guest_cpuid(const struct x86_vcpu *x, unsigned long cr4, u32 fn,
 		     u32 idx, u32 out[4]);
 bool x86_guest_has_xsave(const struct x86_vcpu *x);
-int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
-int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
+int x86_set_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid);
+int x86_get_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid);
 
 /* x86_xsave.c */
 void x86_xsave_cpu_enable(void);
