@@ -341,9 +341,6 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	u64 host_pa;
 	int r;
 
-	r = x86_complete_userspace(vcpu, &svm_x86_ops);
-	if (r)
-		return r;
 	r = x86_irqchip_before_entry(vcpu, &svm_x86_ops);
 	if (r <= 0)
 		return r;
