@@ -64,12 +64,14 @@ static const struct {
 	BAD(EFER, 1ULL << 12),		/* SVME */
 	BAD(EFER, 1ULL << 63),
 	BAD(MCG_CTL, 0xff),
+	BAD(APIC_BASE, 0xfee00d00),	/* x2APIC enable: no x2APIC offered */
 };
 #define NR_BAD		((int)ARRAY_SIZE(bad))
 
 #define NR_MTRR_MCE	16
 #define NR_TSC		6
-#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE + NR_TSC)
+#define NR_SREGS	2
+#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE + NR_TSC + NR_SREGS)
 
 static struct hv_vm vm;
 
@@ -83,6 +85,7 @@ static void test_ioctls(void)
 	struct { struct kvm_msr_list l; uint32_t idx[64]; } list = { .l.nmsrs = 0 };
 	struct msr_buf b = { .m.nmsrs = NR_MSRS };
 	struct hv_vcpu v, v1;
+	struct kvm_sregs s;
 	uint64_t val, before;
 	uint32_t missing = 0;
 	int i, j, ret;
@@ -159,6 +162,14 @@ static void test_ioctls(void)
 			tap_diag("returned %d; value 0x%llx before, 0x%llx after", ret,
 				 (unsigned long long)before, (unsigned long long)val);
 	}
+	/* KVM_SET_SREGS checks its apic_base as KVM_SET_MSRS does (as KVM) */
+	hv_get_sregs(&v, &s);
+	s.apic_base = 1 << 10;		/* x2APIC without xAPIC: invalid */
+	hv_check(ioctl(v.fd, KVM_SET_SREGS, &s), EINVAL,
+		 "KVM_SET_SREGS with APIC base 0x400 (x2APIC enable) -> EINVAL");
+	s.apic_base = 1 << 11;
+	hv_check(ioctl(v.fd, KVM_SET_SREGS, &s), 0,
+		 "KVM_SET_SREGS with APIC base 0x800 (enabled at 0)");
 	hv_vcpu_free(&v);
 	hv_vcpu_free(&v1);
 }

@@ -264,6 +264,7 @@ long x86_xsave_ioctl(struct x86_vcpu *x, unsigned int ioctl, void __user *argp);
 /* x86_msr.c: 0 on success, -ENOENT for an MSR hvmod does not emulate */
 int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data);
+bool x86_apic_base_valid(u64 data);
 int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 data);
 int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -105,6 +105,18 @@ static u64 x86_efer_keep_lma(struct hvmod_vcpu *vcpu,
 	return (data & ~EFER_LMA) | (s.efer & EFER_LMA);
 }
 
+/*
+ * An IA32_APIC_BASE value KVM's kvm_set_apic_base() takes: no reserved
+ * bit (0-7, 9, above the address width) and no x2APIC enable (bit 10):
+ * hvmod's LAPIC has no x2APIC mode, as KVM's for a vCPU whose CPUID has
+ * no x2APIC (hvmod never offers it).
+ */
+bool x86_apic_base_valid(u64 data)
+{
+	return !(data & (0x2ff | X2APIC_ENABLE)) &&
+	       !(data >> boot_cpu_data.x86_phys_bits);
+}
+
 /* TSC_ADJUST is written only when the vCPU's CPUID offers it (as KVM). */
 static bool x86_has_tsc_adjust(const struct x86_vcpu *x)
 {
@@ -217,9 +229,7 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
-		/* reserved: bits 0-7, bit 9, and above the address width */
-		if ((data & 0x2ff) ||
-		    data >> boot_cpu_data.x86_phys_bits)
+		if (!x86_apic_base_valid(data))
 			return -EINVAL;
 		x->apic_base = data;
 		return 0;

@@ -233,6 +233,11 @@ static int x86_check_sregs(const struct x86_vcpu *x, const struct kvm_sregs *s)
 		hvmod_reject("KVM_SET_SREGS: EFER.LMA or CS.L outside long mode");
 		return -EINVAL;
 	}
+	if (!x86_apic_base_valid(s->apic_base)) {
+		hvmod_reject("KVM_SET_SREGS: APIC base 0x%llx has reserved bits (or x2APIC)",
+			     s->apic_base);
+		return -EINVAL;
+	}
 	return 0;
 }
 
