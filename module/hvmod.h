@@ -114,6 +114,12 @@ struct hvmod_backend {
 	/* KVM_RUN begin/end, and one guest entry + exit decode (run.c) */
 	void (*vcpu_load)(struct hvmod_vcpu *vcpu);
 	void (*vcpu_put)(struct hvmod_vcpu *vcpu);
+	/*
+	 * Optional, once per KVM_RUN before anything else: finish the exit
+	 * userspace has just handled (IN data, an MMIO read), as KVM's
+	 * complete_userspace_io; 0, or an error for the ioctl.
+	 */
+	int (*vcpu_complete)(struct hvmod_vcpu *vcpu);
 	int (*vcpu_run)(struct hvmod_vcpu *vcpu);
 	/* arch ioctls on the vCPU fd (registers...), the VM fd and the system fd */
 	long (*vcpu_ioctl)(struct hvmod_vcpu *vcpu, unsigned int ioctl,

@@ -5,6 +5,10 @@
  * again), 0 means struct kvm_run holds an exit for userspace, < 0 is an
  * error for the ioctl.  vcpu_put() runs on every return, so that the
  * backend can refresh what kvm_run reports (KVM's post_kvm_run_save()).
+ * As in KVM, the exit userspace handled is finished first, then
+ * immediate_exit ends KVM_RUN with EINTR leaving exit_reason alone (the
+ * upstream selftests' vcpu_run_complete_io() relies on both); a signal
+ * ends it with EINTR and KVM_EXIT_INTR.
  * KVM_SET_SIGNAL_MASK: the thread runs the guest with that mask and gets
  * its own back on return (KVM's kvm_sigset_activate/deactivate): QEMU
  * blocks SIG_IPI in its threads and unblocks it only here, so a kick
@@ -56,8 +60,18 @@ long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
 	if (hvmod_be->vcpu_load)
 		hvmod_be->vcpu_load(vcpu);
+	r = 0;
+	if (hvmod_be->vcpu_complete) {
+		down_read(&vm->s2_sem);
+		r = hvmod_be->vcpu_complete(vcpu);
+		up_read(&vm->s2_sem);
+	}
+	if (!r && READ_ONCE(run->immediate_exit))
+		r = -EINTR;
+	if (r)
+		goto out;
 	for (;;) {
-		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
 			break;
@@ -69,6 +83,7 @@ long hvmod_vcpu_run(struct hvmod_vcpu *vcpu)
 		if (r <= 0)
 			break;
 	}
+out:
 	if (hvmod_be->vcpu_put)
 		hvmod_be->vcpu_put(vcpu);
 	if (vcpu->sigset_active) {

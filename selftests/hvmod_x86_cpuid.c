@@ -3,7 +3,8 @@
  * CPUID: the capabilities of a guest-running backend, KVM_GET_SUPPORTED_CPUID
  * (E2BIG when nent is too small), KVM_SET_CPUID2/KVM_GET_CPUID2, and the
  * guest's CPUID answered from the vCPU's table: indexed leaves only for
- * their own index, zeros for absent leaves, a new table replaces the old.
+ * their own index, zeros for absent leaves, a new table replaces the old
+ * until the vCPU has run; after that only the same table (as KVM).
  * Also KVM_GET_TSC_KHZ, and KVM_GET/SET_MP_STATE without an in-kernel LAPIC
  * (as KVM: always RUNNABLE, a HLT exit included; other states EINVAL).
  */
@@ -46,7 +47,7 @@ static const struct query {
 	{ 0x80000001, 0, 5, "leaf 0x80000001" },
 };
 #define NR_Q		((int)ARRAY_SIZE(queries))
-#define NR_TESTS	(11 + NR_Q + 1 + 3)
+#define NR_TESTS	(11 + NR_Q + 4 + 3 + 3)
 
 struct cpuid_buf {
 	struct kvm_cpuid2 c;
@@ -102,6 +103,38 @@ static bool has_leaf(const struct cpuid_buf *b, uint32_t fn)
 	return false;
 }
 
+/*
+ * The bits KVM keeps up to date in the vCPU's table: leaf 0xD.0 EBX is
+ * the XSAVE size for the vCPU's XCR0 (x87 only after creation: 512 + 64)
+ * in KVM_GET_CPUID2 and for the guest; KVM_SET_CPUID2 after KVM_RUN
+ * rewrites it too, so a table differing only there is the same table.
+ */
+static void test_runtime_bits(struct hv_vm *vm)
+{
+	static const struct kvm_cpuid_entry2 xtab = ENT(0xd, 0, SIG, 1, 0x1234, 0x1234, 0);
+	static const struct kvm_cpuid_entry2 want = ENT(0xd, 0, SIG, 1, 576, 0x1234, 0);
+	static const struct query qd = { 0xd, 0, 0, "leaf 0xD.0: EBX the XSAVE size for XCR0 (576)" };
+	struct hv_vcpu v;
+
+	hv_vcpu_new(vm, &v, 1);
+	buf.c.nent = 1;
+	buf.e[0] = xtab;
+	if (ioctl(v.fd, KVM_SET_CPUID2, &buf))
+		tap_bail("KVM_SET_CPUID2: %s", hv_errname(errno));
+	memset(&buf, 0, sizeof(buf));
+	buf.c.nent = 4;
+	if (!tap_result(!ioctl(v.fd, KVM_GET_CPUID2, &buf) && buf.c.nent == 1 &&
+			!memcmp(&buf.e[0], &want, sizeof(want)),
+			"KVM_GET_CPUID2: leaf 0xD.0 EBX is the XSAVE size for XCR0 (576), as KVM keeps it"))
+		tap_diag("nent %u, EBX %u", buf.c.nent, buf.e[0].ebx);
+	guest_cpuid(vm, &v, &qd, 1, &want);
+	buf.c.nent = 1;
+	buf.e[0] = xtab;
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), 0,
+		 "KVM_SET_CPUID2 after KVM_RUN, differing only in 0xD.0 EBX (rewritten): the same table");
+	hv_vcpu_free(&v);
+}
+
 int main(void)
 {
 	static const struct { long cap; const char *name; } caps[] = {
@@ -112,7 +145,7 @@ int main(void)
 	};
 	struct kvm_mp_state mp;
 	struct kvm_cpuid_entry2 new0 = ENT(0, 0, 0, 0xd, 0x4e455741, 0x4e455743, 0x4e455742);
-	struct query q0 = { 0, 0, 0, "leaf 0 after a second KVM_SET_CPUID2 replaced the table" };
+	struct query q0 = { 0, 0, 0, "leaf 0 after the refused KVM_SET_CPUID2: the first table's" };
 	int i, sys = hv_x86_open();
 	struct hv_vcpu v;
 	struct hv_vm vm;
@@ -141,6 +174,11 @@ int main(void)
 
 	buf.c.nent = 257;
 	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), E2BIG, "KVM_SET_CPUID2 with 257 entries -> E2BIG");
+	/* before the first KVM_RUN a new table replaces the old */
+	buf.c.nent = 1;
+	buf.e[0] = new0;
+	if (ioctl(v.fd, KVM_SET_CPUID2, &buf))
+		tap_bail("KVM_SET_CPUID2: %s", hv_errname(errno));
 	buf.c.nent = NR_ENT;
 	memcpy(buf.e, table, sizeof(table));
 	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), 0, "KVM_SET_CPUID2 with %d entries", NR_ENT);
@@ -157,9 +195,17 @@ int main(void)
 
 	buf.c.nent = 1;
 	buf.e[0] = new0;
-	if (ioctl(v.fd, KVM_SET_CPUID2, &buf))
-		tap_bail("KVM_SET_CPUID2: %s", hv_errname(errno));
-	guest_cpuid(&vm, &v, &q0, 1, &new0);
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), EINVAL,
+		 "KVM_SET_CPUID2 of another table after KVM_RUN -> EINVAL");
+	buf.c.nent = NR_ENT;
+	memcpy(buf.e, table, sizeof(table));
+	buf.e[2].ebx--;
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), EINVAL,
+		 "KVM_SET_CPUID2 after KVM_RUN with one register changed -> EINVAL");
+	buf.e[2].ebx++;
+	hv_check(ioctl(v.fd, KVM_SET_CPUID2, &buf), 0,
+		 "KVM_SET_CPUID2 of the same table after KVM_RUN");
+	guest_cpuid(&vm, &v, &q0, 1, table);
 
 	/* the guest ended with a HLT exit */
 	mp.mp_state = ~0u;
@@ -174,6 +220,7 @@ int main(void)
 		 "KVM_SET_MP_STATE(HALTED) without an in-kernel LAPIC -> EINVAL");
 
 	hv_vcpu_free(&v);
+	test_runtime_bits(&vm);
 	hv_vm_free(&vm);
 	return tap_finish();
 }

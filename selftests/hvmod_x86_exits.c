@@ -2,6 +2,7 @@
 /*
  * x86 exits to userspace with their exact fields: KVM_EXIT_IO for IN and
  * OUT of 1, 2 and 4 bytes (64-bit and real mode) and for string IO,
+ * (a REP INS count userspace changes during the exit counts, as in KVM),
  * KVM_EXIT_HLT, KVM_EXIT_SHUTDOWN on a triple fault, KVM_EXIT_FAIL_ENTRY
  * for a state KVM_SET_SREGS accepts but the CPU refuses to enter; and
  * guest exceptions, which do not exit but go through the guest's own IDT.
@@ -16,7 +17,7 @@
 HV_GUEST_BLOB(x86_exits);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	32
+#define NR_TESTS	34
 #define AAAA		0xaaaaaaaaaaaaaaaaULL
 
 static struct hv_vm vm;
@@ -148,6 +149,49 @@ static void test_string_io(void)
 			 ((uint16_t *)(vm.mem + G_DATA + 0x100))[1],
 			 ((uint16_t *)(vm.mem + G_DATA + 0x100))[2],
 			 ((uint16_t *)(vm.mem + G_DATA + 0x100))[3]);
+	hv_vcpu_free(&v);
+}
+
+/*
+ * REP INSB of `first` bytes; at its exit userspace sets RCX to `rcx` and
+ * supplies the exit's count of bytes, then `more` bytes at a second exit
+ * if the INS goes on.  As KVM's emulator (the upstream userspace_io_test):
+ * the INS stores one byte per remaining count, so a lowered RCX ends it
+ * early and a raised one makes it go on.
+ */
+static void test_ins_count(unsigned int id, unsigned int first, unsigned int rcx,
+			   unsigned int more, const char *what)
+{
+	static const uint8_t data[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
+	uint8_t *mem = (uint8_t *)vm.mem + G_DATA + 0x200;
+	unsigned int n = rcx < first ? rcx : first + more;
+	struct kvm_regs r;
+	struct hv_vcpu v;
+	bool ok;
+
+	hv_vcpu_new(&vm, &v, id);
+	hv_vcpu_mode(&v, HV_LONG64, GUEST_insb_entry);
+	hv_get_regs(&v, &r);
+	r.rcx = first;
+	hv_set_regs(&v, &r);
+	memset(mem, 0xee, 16);
+	ok = hv_run_exit(&v, KVM_EXIT_IO) && v.run->io.count == first;
+	memcpy((char *)v.run + HV_PIO_OFFSET, data, first);
+	hv_get_regs(&v, &r);
+	r.rcx = rcx;
+	hv_set_regs(&v, &r);
+	if (ok && more) {
+		ok = hv_run_exit(&v, KVM_EXIT_IO) && v.run->io.count == more;
+		memcpy((char *)v.run + HV_PIO_OFFSET, data + first, more);
+	}
+	ok = ok && hv_run_exit(&v, KVM_EXIT_HLT);
+	hv_get_regs(&v, &r);
+	ok = ok && r.rip == GUEST_insb_hlt_next && r.rcx == 0 &&
+	     r.rdi == G_DATA + 0x200 + n && !memcmp(mem, data, n) && mem[n] == 0xee;
+	if (!tap_result(ok, "%s", what))
+		tap_diag("RIP 0x%llx RCX 0x%llx RDI 0x%llx, last exit %s count %u",
+			 r.rip, r.rcx, r.rdi, hv_exit_name(v.run->exit_reason),
+			 v.run->io.count);
 	hv_vcpu_free(&v);
 }
 
@@ -294,6 +338,8 @@ int main(void)
 	test_out();
 	test_in();
 	test_string_io();
+	test_ins_count(10, 4, 1, 0, "REP INSB x4, RCX set to 1 at the exit: 1 byte stored, RCX 0, HLT");
+	test_ins_count(11, 2, 5, 3, "REP INSB x2, RCX set to 5 at the exit: 2 bytes, a second exit for 3, HLT");
 	test_real_mode_io();
 	test_exceptions();
 	test_shutdown();

@@ -4,7 +4,8 @@
  * stop at the first unknown MSR, invalid values rejected), and the same
  * MSRs from the guest: RDMSR sees what KVM_SET_MSRS wrote, KVM_GET_MSRS
  * sees what WRMSR wrote, FS/GS bases are live in both directions, and an
- * unknown MSR raises #GP through the guest's own IDT.
+ * unknown MSR raises #GP through the guest's own IDT.  TSC and TSC_ADJUST
+ * as KVM keeps them.
  */
 #define _GNU_SOURCE
 #include <cpuid.h>
@@ -63,11 +64,14 @@ static const struct {
 	BAD(EFER, 1ULL << 12),		/* SVME */
 	BAD(EFER, 1ULL << 63),
 	BAD(MCG_CTL, 0xff),
+	BAD(APIC_BASE, 0xfee00d00),	/* x2APIC enable: no x2APIC offered */
 };
 #define NR_BAD		((int)ARRAY_SIZE(bad))
 
 #define NR_MTRR_MCE	16
-#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE)
+#define NR_TSC		6
+#define NR_SREGS	2
+#define NR_TESTS	(6 + NR_BAD + 2 + 2 * NR_GUEST_MSRS + 9 + 4 + NR_MTRR_MCE + NR_TSC + NR_SREGS)
 
 static struct hv_vm vm;
 
@@ -81,6 +85,7 @@ static void test_ioctls(void)
 	struct { struct kvm_msr_list l; uint32_t idx[64]; } list = { .l.nmsrs = 0 };
 	struct msr_buf b = { .m.nmsrs = NR_MSRS };
 	struct hv_vcpu v, v1;
+	struct kvm_sregs s;
 	uint64_t val, before;
 	uint32_t missing = 0;
 	int i, j, ret;
@@ -157,6 +162,14 @@ static void test_ioctls(void)
 			tap_diag("returned %d; value 0x%llx before, 0x%llx after", ret,
 				 (unsigned long long)before, (unsigned long long)val);
 	}
+	/* KVM_SET_SREGS checks its apic_base as KVM_SET_MSRS does (as KVM) */
+	hv_get_sregs(&v, &s);
+	s.apic_base = 1 << 10;		/* x2APIC without xAPIC: invalid */
+	hv_check(ioctl(v.fd, KVM_SET_SREGS, &s), EINVAL,
+		 "KVM_SET_SREGS with APIC base 0x400 (x2APIC enable) -> EINVAL");
+	s.apic_base = 1 << 11;
+	hv_check(ioctl(v.fd, KVM_SET_SREGS, &s), 0,
+		 "KVM_SET_SREGS with APIC base 0x800 (enabled at 0)");
 	hv_vcpu_free(&v);
 	hv_vcpu_free(&v1);
 }
@@ -316,6 +329,82 @@ static void test_mtrr_mce(void)
 	hv_vcpu_free(&v);
 }
 
+#define T40	(1ULL << 40)
+
+static uint64_t get_msr(struct hv_vcpu *v, uint32_t index)
+{
+	uint64_t val = ~0ULL;
+
+	if (hv_get_msr(v, index, &val) != 1)
+		tap_bail("KVM_GET_MSRS 0x%x: %s", index, hv_errname(errno));
+	return val;
+}
+
+/*
+ * TSC and TSC_ADJUST as KVM keeps them (the upstream tsc_msrs_test): a
+ * new vCPU's TSC counts from the VM's creation; the guest's WRMSR to
+ * either moves both by the same amount; KVM_SET_MSRS of either leaves
+ * the other alone.  Values are 2^40 apart, far more than the run takes
+ * (`slack`, 2 minutes of TSC).
+ */
+static void test_tsc(void)
+{
+	uint64_t tsc, adj, val = 0, slack;
+	struct hv_vcpu v;
+	bool ok;
+
+	hv_vcpu_new(&vm, &v, 6);
+	hv_vcpu_mode(&v, HV_LONG64, GUEST_rdmsr_entry);
+	slack = (uint64_t)ioctl(v.fd, KVM_GET_TSC_KHZ, 0) * 1000 * 120;
+	tsc = get_msr(&v, MSR_TSC);
+	adj = get_msr(&v, MSR_TSC_ADJUST);
+	if (!tap_result(tsc < slack && adj == 0,
+			"new vCPU: TSC counts from the VM's creation (< 2 minutes), TSC_ADJUST 0"))
+		tap_diag("TSC 0x%llx TSC_ADJUST 0x%llx", (unsigned long long)tsc,
+			 (unsigned long long)adj);
+
+	ok = hv_set_msr(&v, MSR_TSC_ADJUST, T40) == 1;
+	tsc = get_msr(&v, MSR_TSC);
+	adj = get_msr(&v, MSR_TSC_ADJUST);
+	if (!tap_result(ok && tsc < slack && adj == T40,
+			"KVM_SET_MSRS TSC_ADJUST = 2^40: read back, the TSC stays"))
+		tap_diag("TSC 0x%llx TSC_ADJUST 0x%llx", (unsigned long long)tsc,
+			 (unsigned long long)adj);
+
+	start(&v, GUEST_wrmsr_entry, MSR_TSC_ADJUST, 0, (3 * T40) >> 32, 0);
+	ok = hv_run_io(&v, KVM_EXIT_IO_OUT, 4, 0x12, NULL) && hv_run_exit(&v, KVM_EXIT_HLT);
+	tsc = get_msr(&v, MSR_TSC);
+	adj = get_msr(&v, MSR_TSC_ADJUST);
+	if (!tap_result(ok && tsc >= 2 * T40 && tsc < 2 * T40 + slack && adj == 3 * T40,
+			"guest WRMSR TSC_ADJUST = 3 * 2^40: the TSC moves by 2 * 2^40 with it"))
+		tap_diag("TSC 0x%llx TSC_ADJUST 0x%llx", (unsigned long long)tsc,
+			 (unsigned long long)adj);
+
+	start(&v, GUEST_wrmsr_entry, MSR_TSC, 0, T40 >> 32, 0);
+	ok = hv_run_io(&v, KVM_EXIT_IO_OUT, 4, 0x12, NULL) && hv_run_exit(&v, KVM_EXIT_HLT);
+	tsc = get_msr(&v, MSR_TSC);
+	adj = get_msr(&v, MSR_TSC_ADJUST);
+	if (!tap_result(ok && tsc >= T40 && tsc < T40 + slack &&
+			adj <= 2 * T40 && adj > 2 * T40 - slack,
+			"guest WRMSR TSC = 2^40 (about -2^40): TSC_ADJUST moves with it"))
+		tap_diag("TSC 0x%llx TSC_ADJUST 0x%llx", (unsigned long long)tsc,
+			 (unsigned long long)adj);
+
+	val = adj;
+	ok = hv_set_msr(&v, MSR_TSC, 5 * T40) == 1;
+	tsc = get_msr(&v, MSR_TSC);
+	adj = get_msr(&v, MSR_TSC_ADJUST);
+	if (!tap_result(ok && tsc >= 5 * T40 && tsc < 5 * T40 + slack && adj == val,
+			"KVM_SET_MSRS TSC = 5 * 2^40: TSC_ADJUST stays"))
+		tap_diag("TSC 0x%llx TSC_ADJUST 0x%llx (was 0x%llx)", (unsigned long long)tsc,
+			 (unsigned long long)adj, (unsigned long long)val);
+
+	start(&v, GUEST_rdmsr_entry, MSR_TSC_ADJUST, 0, 0, 0);
+	ok = out64(&v, 0x10, &val) && hv_run_exit(&v, KVM_EXIT_HLT);
+	hv_expect_hex(ok, val, adj, "guest RDMSR TSC_ADJUST reads it");
+	hv_vcpu_free(&v);
+}
+
 static void test_guest(void)
 {
 	struct kvm_sregs s;
@@ -411,6 +500,7 @@ int main(void)
 	test_ioctls();
 	test_guest();
 	test_mtrr_mce();
+	test_tsc();
 	hv_vm_free(&vm);
 	return tap_finish();
 }

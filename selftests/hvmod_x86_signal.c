@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KVM_RUN interrupted from userspace: immediate_exit, and a signal (no-op
+ * KVM_RUN interrupted from userspace: immediate_exit (as KVM: EINTR with
+ * exit_reason untouched, after the exit userspace handled is finished:
+ * the upstream selftests' vcpu_run_complete_io()), and a signal (no-op
  * SIGALRM handler without SA_RESTART) stopping a guest that loops on
  * in-kernel exits, then one that spins without any exit, so that only a
  * host interrupt can take the CPU back.  KVM_SET_SIGNAL_MASK: the thread
@@ -21,7 +23,7 @@
 HV_GUEST_BLOB(x86_signal);
 _Static_assert(GUEST_guest_base == G_CODE, "payload not linked at G_CODE");
 
-#define NR_TESTS	14
+#define NR_TESTS	17
 
 /* KVM_RUN with SIGALRM due in ms milliseconds; 0 or the errno. */
 static int run_with_alarm(struct hv_vcpu *v, unsigned int ms)
@@ -77,7 +79,9 @@ static void set_rip(struct hv_vcpu *v, uint64_t rip)
 int main(void)
 {
 	sigset_t set, old, cur;
+	struct kvm_regs r;
 	struct hv_vcpu v;
+	bool ok;
 	struct hv_vm vm;
 	uint64_t rip;
 	int sig, err, sys = hv_x86_open();
@@ -91,10 +95,30 @@ int main(void)
 	v.run->immediate_exit = 1;
 	v.run->exit_reason = 0xdead;
 	err = ioctl(v.fd, KVM_RUN, 0UL) ? errno : 0;
-	expect_intr(&v, err, "immediate_exit = 1");
+	if (!tap_result(err == EINTR && v.run->exit_reason == 0xdead,
+			"immediate_exit = 1: KVM_RUN -> EINTR, exit_reason untouched"))
+		tap_diag("KVM_RUN %s, exit_reason 0x%x", err ? hv_errname(err) : "succeeded",
+			 v.run->exit_reason);
 	hv_expect_hex(true, hv_rip(&v), GUEST_out_entry, "immediate_exit = 1: the guest did not run");
 	v.run->immediate_exit = 0;
 	hv_expect_out(&v, 0x10, 1, 0, "immediate_exit = 0: the guest runs (OUT)");
+
+	/* an IN exit answered, then immediate_exit: the IN is finished */
+	set_rip(&v, GUEST_in_entry);
+	ok = hv_run_io(&v, KVM_EXIT_IO_IN, 1, 0x11, NULL);
+	hv_io_reply(&v, 0x5a);
+	v.run->immediate_exit = 1;
+	err = ioctl(v.fd, KVM_RUN, 0UL) ? errno : 0;
+	v.run->immediate_exit = 0;
+	hv_get_regs(&v, &r);
+	if (!tap_result(ok && err == EINTR && v.run->exit_reason == KVM_EXIT_IO,
+			"IN exit answered, then immediate_exit = 1: EINTR, exit_reason still KVM_EXIT_IO"))
+		tap_diag("KVM_RUN %s, exit_reason %u", err ? hv_errname(err) : "succeeded",
+			 v.run->exit_reason);
+	if (!tap_result(r.rip == GUEST_in_next && (r.rax & 0xff) == 0x5a,
+			"... and KVM_GET_REGS shows the IN done: AL 0x5a, RIP past it"))
+		tap_diag("RIP 0x%llx RAX 0x%llx", r.rip, r.rax);
+	hv_expect_out(&v, 0x10, 1, 0x5a, "the next KVM_RUN goes on after the IN (OUT of 0x5a)");
 
 	set_rip(&v, GUEST_cpuid_loop);
 	err = run_with_alarm(&v, 300);

@@ -94,6 +94,7 @@ void op_ioctl(struct thr *t)
 	struct rng *r = &t->rng;
 	unsigned long req, arg;
 	const char *name = "random";
+	enum kind k;
 	int i, fd;
 	long ret;
 
@@ -121,6 +122,11 @@ void op_ioctl(struct thr *t)
 	if (i < 0)
 		return;
 	fd = objs[i].fd;
+	/*
+	 * Its kind when the call starts: if another thread closes it during
+	 * the call (K_DEAD after), an fd the call made must still be kept.
+	 */
+	k = objs[i].kind;
 	arg = rand_arg(t, _IOC_SIZE(req));
 	fix_pointers(t, req, arg);
 	if (req == KVM_RUN) {
@@ -136,10 +142,10 @@ void op_ioctl(struct thr *t)
 	     kind_name[objs[i].kind], fd, arg, ret,
 	     ret < 0 ? hv_errname(errno) : "");
 	/* calls that hand out a new fd: keep it in the table */
-	if (ret >= 0 && objs[i].kind != K_DEAD) {
-		if (req == KVM_CREATE_VM && objs[i].kind == K_SYS)
+	if (ret >= 0 && k != K_DEAD) {
+		if (req == KVM_CREATE_VM && k == K_SYS)
 			add_vm(ret);
-		else if (req == KVM_CREATE_VCPU && objs[i].kind == K_VM)
+		else if (req == KVM_CREATE_VCPU && k == K_VM)
 			obj_add(K_VCPU, ret, objs[i].vm_serial);
 		else if (req == KVM_GET_STATS_FD)
 			obj_add(K_SYS, ret, 0);

@@ -68,6 +68,15 @@ ins_next:
 	hlt
 str_hlt_next:
 
+/* REP INSB of RCX bytes (set by the test) to G_DATA + 0x200, port 0x30. */
+insb_entry:
+	cld
+	mov $0x30, %dx
+	mov $(G_DATA + 0x200), %edi
+	rep insb
+	hlt
+insb_hlt_next:
+
 /* #UD with an IDT limit of 0: #UD -> #GP -> #DF -> triple fault. */
 triple_entry:
 	ud2

@@ -2,7 +2,8 @@
 /*
  * Guests of hvmod_x86_signal (64-bit mode), linked at G_CODE: one that
  * never exits to userspace but exits to the kernel all the time (CPUID is
- * answered there), one that never exits at all, one that does OUT + HLT.
+ * answered there), one that never exits at all, one that does OUT + HLT,
+ * one that does IN, then OUT of what it read.
  */
 #include "guest_layout.h"
 
@@ -20,5 +21,11 @@ spin_loop:
 	jmp spin_loop
 
 out_entry:
+	out %al, $0x10
+	hlt
+
+in_entry:
+	in $0x11, %al
+in_next:
 	out %al, $0x10
 	hlt

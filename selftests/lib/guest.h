@@ -50,6 +50,7 @@
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_TSC_AUX		0xc0000103
 #define MSR_TSC			0x10
+#define MSR_TSC_ADJUST		0x3b
 #define MSR_APIC_BASE		0x1b
 #define MSR_SYSENTER_CS		0x174
 #define MSR_SYSENTER_ESP	0x175

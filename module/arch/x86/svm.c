@@ -188,6 +188,11 @@ static void svm_vcpu_put(struct hvmod_vcpu *vcpu)
 	x86_vcpu_put(&to_svm(vcpu)->x);
 }
 
+static int svm_vcpu_complete(struct hvmod_vcpu *vcpu)
+{
+	return x86_complete_userspace(vcpu, &svm_x86_ops);
+}
+
 static long svm_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 			   unsigned long arg)
 {
@@ -207,6 +212,7 @@ struct hvmod_backend hvmod_svm_backend = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_load = svm_vcpu_load,
 	.vcpu_put = svm_vcpu_put,
+	.vcpu_complete = svm_vcpu_complete,
 	.vcpu_run = svm_vcpu_run,
 	.vcpu_ioctl = svm_vcpu_ioctl,
 	.vm_init = x86_vm_init,

@@ -44,6 +44,7 @@ static void svm_init_vmcb(struct svm_vcpu *svm, struct hvmod_vm *vm)
 
 	for (i = 0; i < ARRAY_SIZE(svm_intercepts); i++)
 		vmcb_set_intercept(c, svm_intercepts[i]);
+	c->tsc_offset = ((struct x86_vm *)vm->arch)->tsc_offset;
 	/* Debug registers are not switched yet: keep the guest off them. */
 	for (i = INTERCEPT_DR0_READ; i <= INTERCEPT_DR7_WRITE; i++)
 		vmcb_set_intercept(c, i);
@@ -340,9 +341,6 @@ int svm_vcpu_run(struct hvmod_vcpu *vcpu)
 	u64 host_pa;
 	int r;
 
-	r = x86_complete_userspace(vcpu, &svm_x86_ops);
-	if (r)
-		return r;
 	r = x86_irqchip_before_entry(vcpu, &svm_x86_ops);
 	if (r <= 0)
 		return r;

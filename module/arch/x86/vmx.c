@@ -361,6 +361,11 @@ static void vmx_cpu_disable(void)
 	cpu_vmxoff();
 }
 
+static int vmx_vcpu_complete(struct hvmod_vcpu *vcpu)
+{
+	return x86_complete_userspace(vcpu, &vmx_x86_ops);
+}
+
 static long vmx_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 			   unsigned long arg)
 {
@@ -380,6 +385,7 @@ struct hvmod_backend hvmod_vmx_backend = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_load = vmx_vcpu_load,
 	.vcpu_put = vmx_vcpu_put,
+	.vcpu_complete = vmx_vcpu_complete,
 	.vcpu_run = vmx_vcpu_run,
 	.vcpu_ioctl = vmx_vcpu_ioctl,
 	.vm_init = x86_vm_init,

@@ -268,9 +268,6 @@ int vmx_vcpu_run(struct hvmod_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	int r;
 
-	r = x86_complete_userspace(vcpu, &vmx_x86_ops);
-	if (r)
-		return r;
 	r = x86_irqchip_before_entry(vcpu, &vmx_x86_ops);
 	if (r <= 0)
 		return r;

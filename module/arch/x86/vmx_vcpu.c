@@ -418,7 +418,7 @@ int vmx_set_efer(struct hvmod_vcpu *vcpu, u64 efer)
 }
 
 /* Controls, constant host state and KVM's reset state (VMCS current). */
-static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
+static void vmx_vmcs_setup(struct vmx_vcpu *vmx, struct hvmod_vm *vm)
 {
 	u32 sec = vmx_cfg.sec;
 	int i;
@@ -448,7 +448,7 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write(MSR_BITMAP, vmx_msr_bitmap_pa);
 	vmcs_write(EPT_POINTER, vmx->eptp);
-	vmcs_write(TSC_OFFSET, 0);
+	vmcs_write(TSC_OFFSET, ((struct x86_vm *)vm->arch)->tsc_offset);
 	vmcs_write(VMCS_LINK_POINTER, -1ULL);
 	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
@@ -531,7 +531,7 @@ int vmx_vcpu_init(struct hvmod_vcpu *vcpu)
 	vmx->proc_ctl = vmx_cfg.proc;
 	vmx->entry_ctl = vmx_cfg.entry;
 	vmx_vmcs_get(vmx);
-	vmx_vmcs_setup(vmx);
+	vmx_vmcs_setup(vmx, vcpu->vm);
 	vmx_vmcs_put();
 	return 0;
 }

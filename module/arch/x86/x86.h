@@ -21,6 +21,7 @@ enum x86_gpr {
 };
 
 #define X86_MAX_CPUID_ENTRIES	256	/* KVM_MAX_CPUID_ENTRIES */
+#define X86_7_EBX_TSC_ADJUST	BIT(1)	/* CPUID.7.0:EBX, see x86_msr.c */
 /* Debug register bits (as KVM's): DR6's writable bits, DR7's. */
 #define X86_DR6_INIT		0xffff0ff0ull
 #define X86_DR6_VOLATILE	0x0001e80full
@@ -48,6 +49,7 @@ struct x86_vcpu {
 	u64 apic_base;
 	u64 misc_enable;
 	u64 tsc_aux;			/* the guest's, for RDTSCP */
+	u64 tsc_adjust;			/* IA32_TSC_ADJUST, see x86_msr.c */
 	u64 kvm_system_time;		/* MSR_KVM_SYSTEM_TIME, never enabled */
 	/* x86_mtrr.c: MTRRdefType, fixed ranges, PhysBase/PhysMask pairs */
 	u64 mtrr_def, mtrr_fixed[X86_MTRR_FIXED], mtrr_var[2 * X86_MTRR_VAR];
@@ -62,6 +64,7 @@ struct x86_vcpu {
 	u64 db[4], dr6, dr7;
 	/* an IN completed by userspace, copied into RAX on the next run */
 	u8 pio_in_size;
+	bool entered;			/* has entered the guest once (KVM_SET_CPUID2) */
 	/* KVM_INTERRUPT vector waiting for the guest to accept it, or -1 */
 	int pending_irq;
 	/*
@@ -152,6 +155,8 @@ struct x86_vm {
 	struct x86_ioapic *ioapic;
 	struct x86_pic *pic;		/* x86_pic.c, with the IOAPIC */
 	struct x86_pit *pit;		/* x86_pit.c: KVM_CREATE_PIT2 */
+	/* every vCPU's TSC offset at creation: guest TSC 0 at VM creation */
+	u64 tsc_offset;
 };
 
 #define X86_IOAPIC_PINS		24	/* KVM_IOAPIC_NUM_PINS */
@@ -260,8 +265,10 @@ bool x86_cpuid(const struct x86_vcpu *x, u32 fn, u32 idx, u32 out[4]);
 void x86_guest_cpuid(const struct x86_vcpu *x, unsigned long cr4, u32 fn,
 		     u32 idx, u32 out[4]);
 bool x86_guest_has_xsave(const struct x86_vcpu *x);
-int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
-int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid);
+int x86_set_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid);
+int x86_get_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid);
 
 /* x86_xsave.c */
 void x86_xsave_cpu_enable(void);
@@ -276,6 +283,7 @@ long x86_xsave_ioctl(struct x86_vcpu *x, unsigned int ioctl, void __user *argp);
 /* x86_msr.c: 0 on success, -ENOENT for an MSR hvmod does not emulate */
 int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 *data);
+bool x86_apic_base_valid(u64 data);
 int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		u32 index, u64 data);
 int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,

@@ -21,6 +21,7 @@
 #define HV_BASIC_MAX	0xd
 #define HV_EXT_MAX	0x80000008
 #define HV_SIGNATURE	0x40000000
+#define HV_FEATURES	0x40000001	/* KVM_CPUID_FEATURES: none offered */
 
 /* CPUID.1 bits hidden from guests (ECX, EDX); OSXSAVE follows CR4 at run time. */
 #define HV_1_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
@@ -30,6 +31,7 @@
 /* need the YMM state component: FMA, AVX, F16C; AVX2 in 7.0:EBX */
 #define HV_1_ECX_AVX	(BIT(12) | BIT(28) | BIT(29))
 #define HV_7_EBX_AVX2	BIT(5)
+/* TSC_ADJUST is emulated (x86_msr.c), offered whatever the host has */
 /* MTRR MCA DS ACPI TM PBE; APIC (bit 9) stays, see above */
 #define HV_1_EDX_HIDE	(BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
 			 BIT(31))
@@ -83,6 +85,7 @@ static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max, u64 xcr0)
 		e->eax = 0;
 		e->ebx &= HV_7_EBX_KEEP |
 			  ((xcr0 & XFEATURE_MASK_YMM) ? HV_7_EBX_AVX2 : 0);
+		e->ebx |= X86_7_EBX_TSC_ADJUST;
 		e->ecx = 0;
 		e->edx = 0;
 		break;
@@ -189,10 +192,18 @@ static int hv_supported_cpuid(struct hv_cpuid_buf *b)
 	e = hv_add(b, HV_SIGNATURE, 0, 0);
 	if (!e)
 		return -E2BIG;
-	e->eax = HV_SIGNATURE;
+	/* as KVM's, the last hypervisor leaf is its features leaf */
+	e->eax = HV_FEATURES;
 	memcpy(&e->ebx, "hvmo", 4);
 	memcpy(&e->ecx, "dhvm", 4);
 	memcpy(&e->edx, "odhv", 4);
+	e = hv_add(b, HV_FEATURES, 0, 0);
+	if (!e)
+		return -E2BIG;
+	e->eax = 0;		/* no PV features: no kvmclock, no PV EOI, ... */
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;		/* no hints */
 
 	for (fn = 0x80000000; fn <= emax; fn++) {
 		e = hv_add(b, fn, 0, 0);
@@ -244,7 +255,69 @@ long x86_dev_ioctl(unsigned int ioctl, unsigned long arg)
 	}
 }
 
-int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
+/*
+ * What KVM updates in the vCPU's table at run time
+ * (__kvm_update_cpuid_runtime()), on leaf fn.idx's registers r[4]:
+ * OSXSAVE mirrors CR4.OSXSAVE, 0xD.0 and 0xD.1 EBX are the XSAVE image
+ * sizes for the guest's current XCR0.  hvmod keeps the table as set and
+ * applies this wherever KVM's updated table shows: guest CPUID,
+ * KVM_GET_CPUID2 and the comparison of KVM_SET_CPUID2 after KVM_RUN.
+ */
+static void hv_cpuid_runtime(const struct x86_vcpu *x, unsigned long cr4,
+			     u32 fn, u32 idx, u32 r[4])
+{
+	if (fn == 1 && boot_cpu_has(X86_FEATURE_XSAVE)) {
+		r[2] &= ~HV_1_ECX_OSXSAVE;
+		if (cr4 & X86_CR4_OSXSAVE)
+			r[2] |= HV_1_ECX_OSXSAVE;
+	} else if (fn == 0xd && idx == 0) {
+		r[1] = x86_xstate_size(x->xcr0, false);
+	} else if (fn == 0xd && idx == 1 && (r[0] & HV_D1_EAX_XSAVEC)) {
+		r[1] = x86_xstate_size(x->xcr0, true);
+	}
+}
+
+/* An entry as the guest sees it now. */
+static void hv_cpuid_entry_runtime(const struct x86_vcpu *x, unsigned long cr4,
+				   struct kvm_cpuid_entry2 *e)
+{
+	u32 r[4] = { e->eax, e->ebx, e->ecx, e->edx };
+
+	hv_cpuid_runtime(x, cr4, e->function, e->index, r);
+	e->eax = r[0];
+	e->ebx = r[1];
+	e->ecx = r[2];
+	e->edx = r[3];
+}
+
+/* The vCPU's table is ent[0..n) (KVM's kvm_cpuid_check_equal()). */
+static bool hv_cpuid_same(const struct x86_vcpu *x, unsigned long cr4,
+			  const struct kvm_cpuid_entry2 *ent, u32 n)
+{
+	struct kvm_cpuid_entry2 a, b;
+	u32 i;
+
+	if (n != x->cpuid_nent)
+		return false;
+	for (i = 0; i < n; i++) {
+		a = x->cpuid[i];
+		b = ent[i];
+		hv_cpuid_entry_runtime(x, cr4, &a);
+		hv_cpuid_entry_runtime(x, cr4, &b);
+		if (a.function != b.function || a.index != b.index ||
+		    a.flags != b.flags || a.eax != b.eax ||
+		    a.ebx != b.ebx || a.ecx != b.ecx || a.edx != b.edx)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * As KVM since 5.16: once the vCPU has run, its CPUID is fixed and only
+ * the same table is accepted again (what a VMM restoring state does).
+ */
+int x86_set_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid)
 {
 	struct kvm_cpuid_entry2 *ent = NULL;
 	struct kvm_cpuid2 c;
@@ -261,15 +334,28 @@ int x86_set_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
 		if (IS_ERR(ent))
 			return PTR_ERR(ent);
 	}
+	if (x->entered) {
+		bool same = hv_cpuid_same(x, cr4, ent, c.nent);
+
+		kvfree(ent);
+		if (same)
+			return 0;
+		hvmod_reject("KVM_SET_CPUID2: the vCPU has run, its CPUID can no longer change");
+		return -EINVAL;
+	}
 	kvfree(x->cpuid);
 	x->cpuid = ent;
 	x->cpuid_nent = c.nent;
 	return 0;
 }
 
-int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
+/* The table with the run-time bits, as KVM's updated table reads. */
+int x86_get_cpuid2(struct x86_vcpu *x, unsigned long cr4,
+		   struct kvm_cpuid2 __user *ucpuid)
 {
+	struct kvm_cpuid_entry2 e;
 	struct kvm_cpuid2 c;
+	u32 i;
 
 	if (copy_from_user(&c, ucpuid, sizeof(c)))
 		return -EFAULT;
@@ -278,10 +364,14 @@ int x86_get_cpuid2(struct x86_vcpu *x, struct kvm_cpuid2 __user *ucpuid)
 		return copy_to_user(ucpuid, &c, sizeof(c)) ? -EFAULT : -E2BIG;
 	}
 	c.nent = x->cpuid_nent;
-	if (copy_to_user(ucpuid, &c, sizeof(c)) ||
-	    copy_to_user(ucpuid->entries, x->cpuid,
-			 x->cpuid_nent * sizeof(*x->cpuid)))
+	if (copy_to_user(ucpuid, &c, sizeof(c)))
 		return -EFAULT;
+	for (i = 0; i < x->cpuid_nent; i++) {
+		e = x->cpuid[i];
+		hv_cpuid_entry_runtime(x, cr4, &e);
+		if (copy_to_user(&ucpuid->entries[i], &e, sizeof(e)))
+			return -EFAULT;
+	}
 	return 0;
 }
 
@@ -323,23 +413,10 @@ bool x86_guest_has_xsave(const struct x86_vcpu *x)
 	return x86_cpuid(x, 1, 0, out) && (out[2] & HV_1_ECX_XSAVE);
 }
 
-/*
- * A guest CPUID instruction: the table entry with what KVM updates at run
- * time (kvm_update_cpuid_runtime): OSXSAVE mirrors CR4.OSXSAVE, 0xD.0 and
- * 0xD.1 EBX are the XSAVE image sizes for the guest's current XCR0.
- */
+/* A guest CPUID instruction: the table entry with the run-time bits. */
 void x86_guest_cpuid(const struct x86_vcpu *x, unsigned long cr4, u32 fn,
 		     u32 idx, u32 out[4])
 {
-	if (!x86_cpuid(x, fn, idx, out))
-		return;
-	if (fn == 1 && boot_cpu_has(X86_FEATURE_XSAVE)) {
-		out[2] &= ~HV_1_ECX_OSXSAVE;
-		if (cr4 & X86_CR4_OSXSAVE)
-			out[2] |= HV_1_ECX_OSXSAVE;
-	} else if (fn == 0xd && idx == 0) {
-		out[1] = x86_xstate_size(x->xcr0, false);
-	} else if (fn == 0xd && idx == 1 && (out[0] & HV_D1_EAX_XSAVEC)) {
-		out[1] = x86_xstate_size(x->xcr0, true);
-	}
+	if (x86_cpuid(x, fn, idx, out))
+		hv_cpuid_runtime(x, cr4, fn, idx, out);
 }

@@ -586,11 +586,19 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 		s64 step = (rflags & X86_EFLAGS_DF) ? -(s64)x->pio_str.size :
 						      x->pio_str.size;
 		unsigned int i;
+		unsigned int n = x->pio_str.count;
 		bool done;
 
 		x->pio_str.pending = false;
+		/*
+		 * As KVM's emulator: one item per remaining count, so a count
+		 * userspace lowered meanwhile (KVM_SET_REGS) ends the INS
+		 * early, one it raised goes on after these items.
+		 */
+		if (x->pio_str.rep)
+			n = min_t(u64, n, x->gpr[X86_RCX] & mask);
 		ops->get_sregs(vcpu, &s);
-		for (i = 0; i < x->pio_str.count; i++) {
+		for (i = 0; i < n; i++) {
 			u64 a = x86_seg_base(&s, 0) +
 				((x->gpr[X86_RDI] + i * step) & mask);
 
@@ -600,8 +608,8 @@ int x86_complete_userspace(struct hvmod_vcpu *vcpu, const struct x86_ops *ops)
 				return -EFAULT;
 		}
 		done = x86_string_step(x, rflags, x->pio_str.asize,
-				       x->pio_str.rep, x->pio_str.count,
-				       x->pio_str.size, false, true);
+				       x->pio_str.rep, n, x->pio_str.size,
+				       false, true);
 		if (done)
 			x86_retire(vcpu, ops, x->pio_str.next_rip);
 	}

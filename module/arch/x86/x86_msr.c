@@ -4,13 +4,16 @@
  * KVM_GET/SET_MSRS.  Guest RDMSR/WRMSR of anything else gets #GP.
  *   held by the backend (VMCB/VMCS): EFER, STAR, LSTAR, CSTAR, SFMASK,
  *     KERNEL_GS_BASE, FS_BASE, GS_BASE, TSC, SYSENTER_CS/ESP/EIP, PAT
- *   held here: APIC_BASE, MISC_ENABLE, TSC_AUX (where the host has RDTSCP:
+ *   held here: APIC_BASE, MISC_ENABLE, TSC_ADJUST (as KVM: the guest's
+ *     writes to TSC and TSC_ADJUST move both, userspace's move only the
+ *     one written), TSC_AUX (where the host has RDTSCP:
  *     loaded for the guest around each entry, see x86_enter_ok()); the
  *     MTRRs (x86_mtrr.c) and machine-check MSRs (x86_mce.c), not listed
  *     by KVM_GET_MSR_INDEX_LIST but for MCG_STATUS and MCG_CTL, as in KVM;
  *     kvmclock's MSR_KVM_SYSTEM_TIME and MSR_KVM_WALL_CLOCK, for userspace
- *     only and only disabled: hvmod offers no kvmclock (no 0x40000001
- *     leaf), but QEMU 7.2 writes both (0) at every reset, as it may on KVM
+ *     only and only disabled: hvmod offers no kvmclock (its 0x40000001
+ *     leaf is empty), but QEMU 7.2 writes both (0) at every reset, as it
+ *     may on KVM
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +29,7 @@ static const u32 x86_msrs[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_IA32_CR_PAT, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
 	MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK,
+	MSR_IA32_TSC_ADJUST,
 	MSR_TSC_AUX,		/* last: only with RDTSCP, see x86_msr_count() */
 };
 
@@ -101,11 +105,53 @@ static u64 x86_efer_keep_lma(struct hvmod_vcpu *vcpu,
 	return (data & ~EFER_LMA) | (s.efer & EFER_LMA);
 }
 
+/*
+ * An IA32_APIC_BASE value KVM's kvm_set_apic_base() takes: no reserved
+ * bit (0-7, 9, above the address width) and no x2APIC enable (bit 10):
+ * hvmod's LAPIC has no x2APIC mode, as KVM's for a vCPU whose CPUID has
+ * no x2APIC (hvmod never offers it).
+ */
+bool x86_apic_base_valid(u64 data)
+{
+	return !(data & (0x2ff | X2APIC_ENABLE)) &&
+	       !(data >> boot_cpu_data.x86_phys_bits);
+}
+
+/* TSC_ADJUST is written only when the vCPU's CPUID offers it (as KVM). */
+static bool x86_has_tsc_adjust(const struct x86_vcpu *x)
+{
+	u32 out[4];
+
+	return x86_cpuid(x, 7, 0, out) && (out[1] & X86_7_EBX_TSC_ADJUST);
+}
+
+/*
+ * The guest's WRMSR to TSC or TSC_ADJUST (KVM's kvm_set_msr_common() for
+ * a write not host-initiated): the TSC moves by `delta` and TSC_ADJUST
+ * with it.  The offset is read and written back through the TSC MSR: the
+ * cycles between the two reads of the host TSC are lost.
+ */
+static int x86_guest_tsc_move(struct hvmod_vcpu *vcpu,
+			      const struct x86_ops *ops, s64 delta)
+{
+	u64 tsc;
+	int r;
+
+	r = ops->get_msr(vcpu, MSR_IA32_TSC, &tsc);
+	if (!r)
+		r = ops->set_msr(vcpu, MSR_IA32_TSC, tsc + delta);
+	if (!r)
+		to_x86(vcpu)->tsc_adjust += delta;
+	return r;
+}
+
 /* A guest's WRMSR: as x86_set_msr(), plus what only the guest may not do. */
 int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		    u32 index, u64 data)
 {
+	struct x86_vcpu *x = to_x86(vcpu);
 	struct kvm_sregs s;
+	u64 tsc;
 	int r;
 
 	/* no kvmclock in the guest's CPUID: its MSRs #GP */
@@ -115,6 +161,15 @@ int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	r = x86_mce_set(to_x86(vcpu), index, data, true);
 	if (r != -ENOENT)
 		return r;
+	if (index == MSR_IA32_TSC) {
+		r = ops->get_msr(vcpu, MSR_IA32_TSC, &tsc);
+		return r ?: x86_guest_tsc_move(vcpu, ops, data - tsc);
+	}
+	if (index == MSR_IA32_TSC_ADJUST) {
+		if (!x86_has_tsc_adjust(x))
+			return 0;	/* ignored, as KVM */
+		return x86_guest_tsc_move(vcpu, ops, data - x->tsc_adjust);
+	}
 	if (index == MSR_EFER) {
 		/* LME is fixed while paging is on (#GP on the CPU) */
 		ops->get_sregs(vcpu, &s);
@@ -136,6 +191,9 @@ int x86_get_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		*data = x->misc_enable;
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		*data = x->tsc_adjust;
 		return 0;
 	case MSR_TSC_AUX:
 		if (!x86_has_tsc_aux())
@@ -171,14 +229,17 @@ int x86_set_msr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 
 	switch (index) {
 	case MSR_IA32_APICBASE:
-		/* reserved: bits 0-7, bit 9, and above the address width */
-		if ((data & 0x2ff) ||
-		    data >> boot_cpu_data.x86_phys_bits)
+		if (!x86_apic_base_valid(data))
 			return -EINVAL;
 		x->apic_base = data;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		x->misc_enable = data;
+		return 0;
+	case MSR_IA32_TSC_ADJUST:
+		/* userspace's write leaves the TSC alone (KVM: host_initiated) */
+		if (x86_has_tsc_adjust(x))
+			x->tsc_adjust = data;
 		return 0;
 	case MSR_IA32_TSC_DEADLINE:
 		if (!x->apic)

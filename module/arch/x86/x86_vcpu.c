@@ -119,6 +119,7 @@ void x86_after_exit(struct x86_vcpu *x)
 
 	if (x->apic)
 		WRITE_ONCE(x->apic->in_guest, 0);
+	x->entered = true;
 	x86_load_host_xcr0(x);
 	if (boot_cpu_has(X86_FEATURE_RDTSCP) && x->tsc_aux != host)
 		wrmsrl(MSR_TSC_AUX, host);
@@ -230,6 +231,11 @@ static int x86_check_sregs(const struct x86_vcpu *x, const struct kvm_sregs *s)
 		}
 	} else if ((s->efer & EFER_LMA) || s->cs.l) {
 		hvmod_reject("KVM_SET_SREGS: EFER.LMA or CS.L outside long mode");
+		return -EINVAL;
+	}
+	if (!x86_apic_base_valid(s->apic_base)) {
+		hvmod_reject("KVM_SET_SREGS: APIC base 0x%llx has reserved bits (or x2APIC)",
+			     s->apic_base);
 		return -EINVAL;
 	}
 	return 0;
@@ -440,9 +446,12 @@ long x86_vcpu_ioctl(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 		x86_set_fpu(x, &u.fpu);
 		return 0;
 	case KVM_SET_CPUID2:
-		return x86_set_cpuid2(x, argp);
 	case KVM_GET_CPUID2:
-		return x86_get_cpuid2(x, argp);
+		/* CR4 for the bits KVM keeps up to date in the table */
+		ops->get_sregs(vcpu, &u.sregs);
+		return ioctl == KVM_SET_CPUID2 ?
+		       x86_set_cpuid2(x, u.sregs.cr4, argp) :
+		       x86_get_cpuid2(x, u.sregs.cr4, argp);
 	case KVM_GET_MSRS:
 		return x86_msrs_ioctl(vcpu, ops, false, argp);
 	case KVM_SET_MSRS:

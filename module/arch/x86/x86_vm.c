@@ -12,6 +12,7 @@
 
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 #include "x86.h"
 
 int x86_vm_init(struct hvmod_vm *vm)
@@ -20,6 +21,11 @@ int x86_vm_init(struct hvmod_vm *vm)
 
 	if (!xvm)
 		return -ENOMEM;
+	/*
+	 * As KVM (kvm_synchronize_tsc() for each new vCPU): the guest TSC
+	 * starts at 0 and all vCPUs of the VM share one offset.
+	 */
+	xvm->tsc_offset = -rdtsc();
 	vm->arch = xvm;
 	return 0;
 }
