@@ -12,12 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "hvmod_util.h"
 
 #ifdef __x86_64__
-#define NR_X86_TESTS	17
+#define NR_X86_TESTS	24
 #else
 #define NR_X86_TESTS	0
 #endif
@@ -219,6 +220,44 @@ static void test_x86_legacy_addrs(void)
 	close(vm);
 }
 
+/*
+ * KVM_SET/GET_NR_MMU_PAGES, as KVM: at least 64; unset, GET gives KVM's
+ * default of 2% of the slots' pages (hvmod has no shadow MMU to cap).
+ */
+static void test_x86_nr_mmu_pages(void)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 0, .guest_phys_addr = 0, .memory_size = 64 << 20,
+	};
+	void *mem;
+	int vm;
+
+	vm = hv_create_vm(sysfd);
+	if (vm < 0)
+		tap_bail("KVM_CREATE_VM: %s", hv_errname(errno));
+	hv_expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MMU_SHADOW_CACHE_CONTROL), 1,
+		     "KVM_CAP_MMU_SHADOW_CACHE_CONTROL reported");
+	hv_expect_eq(ioctl(vm, KVM_GET_NR_MMU_PAGES, 0), 64,
+		     "KVM_GET_NR_MMU_PAGES without memory: 64 (KVM's minimum)");
+	mem = mmap(NULL, r.memory_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		tap_bail("mmap of 64 MiB failed");
+	r.userspace_addr = (unsigned long)mem;
+	hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r), 0,
+		 "a 64 MiB slot");
+	hv_expect_eq(ioctl(vm, KVM_GET_NR_MMU_PAGES, 0), 16384 * 20 / 1000,
+		     "KVM_GET_NR_MMU_PAGES with 64 MiB: 2%% of 16384 pages");
+	hv_check(ioctl(vm, KVM_SET_NR_MMU_PAGES, 63UL), EINVAL,
+		 "KVM_SET_NR_MMU_PAGES(63) -> EINVAL");
+	hv_check(ioctl(vm, KVM_SET_NR_MMU_PAGES, 1000UL), 0,
+		 "KVM_SET_NR_MMU_PAGES(1000)");
+	hv_expect_eq(ioctl(vm, KVM_GET_NR_MMU_PAGES, 0), 1000,
+		     "KVM_GET_NR_MMU_PAGES gives the value set");
+	close(vm);
+	munmap(mem, r.memory_size);
+}
+
 static int set_routes(int vm, const struct kvm_irq_routing_entry *e,
 		      unsigned int nr, unsigned int flags)
 {
@@ -280,6 +319,7 @@ int main(void)
 #ifdef __x86_64__
 	test_x86_legacy_addrs();
 	test_x86_gsi_routing();
+	test_x86_nr_mmu_pages();
 	expect_idle("after the x86 address ioctls: all counts 0");
 #endif
 	close(sysfd);

@@ -146,6 +146,7 @@ int x86_mce_set(struct x86_vcpu *x, u32 index, u64 data, bool guest);
 struct x86_vm {
 	u64 tss_addr;			/* KVM_SET_TSS_ADDR, unused */
 	u64 identity_map_addr;		/* KVM_SET_IDENTITY_MAP_ADDR, unused */
+	unsigned long nr_mmu_pages;	/* KVM_SET_NR_MMU_PAGES, 0: unset */
 	/* KVM_SET_GSI_ROUTING (x86_irq_routing.c), used by x86_irq_line.c */
 	struct kvm_irq_routing_entry *routes;
 	u32 nr_routes;

@@ -327,6 +327,7 @@ int x86_check_extension(long cap)
 	case KVM_CAP_INTR_SHADOW:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_SIGNAL_MSI:
 	/* LAPIC, IOAPIC, 8259 pair: QEMU's default kernel-irqchip=on */

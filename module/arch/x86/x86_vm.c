@@ -87,6 +87,48 @@ static long x86_set_identity_map_addr(struct hvmod_vm *vm, u64 __user *argp)
 	return r;
 }
 
+/*
+ * KVM_SET/GET_NR_MMU_PAGES: the cap on KVM's shadow-MMU pages.  hvmod has
+ * only stage-2 tables, which (like KVM's TDP MMU) do not count against
+ * it; the value is checked and kept as KVM does, and GET reports it, or
+ * KVM's default of 2% of the slots' pages (at least 64).
+ */
+#define X86_MIN_MMU_PAGES	64	/* KVM_MIN_ALLOC_MMU_PAGES */
+
+static long x86_set_nr_mmu_pages(struct hvmod_vm *vm, unsigned long n)
+{
+	struct x86_vm *xvm = vm->arch;
+
+	if (n < X86_MIN_MMU_PAGES) {
+		hvmod_reject("KVM_SET_NR_MMU_PAGES: %lu below %d", n,
+			     X86_MIN_MMU_PAGES);
+		return -EINVAL;
+	}
+	mutex_lock(&vm->lock);
+	xvm->nr_mmu_pages = n;
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+static long x86_get_nr_mmu_pages(struct hvmod_vm *vm)
+{
+	struct x86_vm *xvm = vm->arch;
+	unsigned long n = 0;
+	int i;
+
+	mutex_lock(&vm->lock);
+	n = xvm->nr_mmu_pages;
+	mutex_unlock(&vm->lock);
+	if (n)
+		return n;
+	/* slots change with s2_sem held for writing */
+	down_read(&vm->s2_sem);
+	for (i = 0; i < HVMOD_MAX_SLOTS; i++)
+		n += vm->slots[i].size >> PAGE_SHIFT;
+	up_read(&vm->s2_sem);
+	return max_t(unsigned long, n * 20 / 1000, X86_MIN_MMU_PAGES);
+}
+
 /* -ENOTTY: not one of these ioctls (VM ioctls of x86_vm.c, x86_irq_routing.c) */
 long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		       unsigned long arg)
@@ -98,6 +140,10 @@ long x86_vm_addr_ioctl(struct hvmod_vm *vm, unsigned int ioctl,
 		return x86_set_tss_addr(vm, arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return x86_set_identity_map_addr(vm, (u64 __user *)arg);
+	case KVM_SET_NR_MMU_PAGES:
+		return x86_set_nr_mmu_pages(vm, arg);
+	case KVM_GET_NR_MMU_PAGES:
+		return x86_get_nr_mmu_pages(vm);
 	case KVM_CREATE_IRQCHIP:
 		return x86_create_irqchip(vm);
 	case KVM_SET_GSI_ROUTING:
