@@ -25,7 +25,7 @@
 # listed below):
 PASS="kvm_create_max_vcpus x86_64/max_vcpuid_cap_test x86_64/state_test
 	x86_64/cr4_cpuid_sync_test x86_64/cpuid_test x86_64/tsc_msrs_test
-	x86_64/userspace_io_test x86_64/set_sregs_test"
+	x86_64/userspace_io_test x86_64/set_sregs_test set_memory_region_test"
 #
 # Not in the list, by what /dev/hvmod lacks (box-run in the svm box,
 # hvkst=both hvkst_tests=all; "KVM:" is the same test on the distro's KVM
@@ -49,7 +49,6 @@ PASS="kvm_create_max_vcpus x86_64/max_vcpuid_cap_test x86_64/state_test
 #    hardware_disable_test (KVM: runs past any short timeout under TCG)
 #    x86_64/smm_test  (no SMM)
 #    x86_64/xss_msr_test  skips itself (no XSAVES)
-#    set_memory_region_test (first KVM_SET_NR_MMU_PAGES: ENOTTY)
 #  Passing since 2026-11-25 (what hvmod fixed to behave as KVM):
 #    state_test cr4_cpuid_sync_test  immediate_exit left exit_reason
 #      KVM_EXIT_INTR and skipped finishing the IN of the last exit (the
@@ -58,6 +57,7 @@ PASS="kvm_create_max_vcpus x86_64/max_vcpuid_cap_test x86_64/state_test
 #      KVM_SET_CPUID2 after KVM_RUN only with the same table
 #    tsc_msrs_test  guest TSC from 0 at VM creation, IA32_TSC_ADJUST
 #    userspace_io_test  REP INS count changed by userspace during the exit
+#    set_memory_region_test  KVM_SET/GET_NR_MMU_PAGES (was ENOTTY)
 #    set_sregs_test  KVM_SET_SREGS's apic_base checked (x2APIC enable)
 #  Skip themselves, a capability hvmod does not report:
 #    kvm_binary_stats_test     KVM_CAP_BINARY_STATS_FD
