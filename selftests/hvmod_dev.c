@@ -47,7 +47,8 @@ static const struct cap_want {
 	CAP(KVM_CAP_REINJECT_CONTROL, 1),
 #else
 	CAP(KVM_CAP_SET_TSS_ADDR, 0),
-	CAP(KVM_CAP_PIT2, 0),
+	/* the uapi header defines it only where __KVM_HAVE_PIT (x86) */
+	{ "KVM_CAP_PIT2", 33, 0 },
 #endif
 	CAP(KVM_CAP_READONLY_MEM, 0),
 	CAP(KVM_CAP_COALESCED_MMIO, 0),
