@@ -48,7 +48,8 @@ static const struct cap_want {
 #else
 	CAP(KVM_CAP_MMU_SHADOW_CACHE_CONTROL, 0),
 	CAP(KVM_CAP_SET_TSS_ADDR, 0),
-	CAP(KVM_CAP_PIT2, 0),
+	/* the uapi header defines it only where __KVM_HAVE_PIT (x86) */
+	{ "KVM_CAP_PIT2", 33, 0 },
 #endif
 	CAP(KVM_CAP_READONLY_MEM, 0),
 	CAP(KVM_CAP_COALESCED_MMIO, 0),

@@ -3,6 +3,7 @@
  * arm64 guests on /dev/hvmod: the payloads of guests/a64_guest.S run at
  * EL1 and every exit is checked from struct kvm_run and the registers:
  * MMIO writes and reads of each size (sign extension, XZR, no syndrome),
+ * an MMIO read finished by a KVM_RUN that immediate_exit ends at once,
  * SMCCC/PSCI calls over HVC and SMC, SYSTEM_OFF/RESET, WFI with and
  * without the virtual timer, stage-2 faults on RAM, exceptions taken
  * through the guest's VBAR_EL1 (SVC, BRK, UDF, an UNDEF injected for a
@@ -28,7 +29,7 @@
 #include "a64_lib.h"
 #include "a64_guest.sym.h"
 
-#define NR_TESTS	68
+#define NR_TESTS	72
 
 static void test_mmio_write(void)
 {
@@ -119,6 +120,59 @@ static void test_mmio_read(void)
 	a64_start(&g, 0, GUEST_mmio_nisv);
 	tap_result(a64_run(&g, 0) == ENOSYS,
 		   "MMIO ldp (no syndrome): KVM_RUN fails with ENOSYS, as KVM");
+	a64_vm_destroy(&g);
+}
+
+/*
+ * As KVM: the KVM_RUN after an MMIO load finishes it (register written,
+ * PC stepped) before it looks at immediate_exit, so an EINTR leaves the
+ * load done and exit_reason alone; resuming must not load again.
+ */
+static void test_mmio_immediate_exit(void)
+{
+	const uint64_t val = 0x0123456789abcdefULL;
+	uint64_t data, addr, pc0, pc = 0, x1 = 0;
+	struct a64_vm g;
+	uint32_t len;
+	bool ok;
+	int r, e;
+
+	a64_vm_create(&g);
+	a64_vcpu_add(&g, 0, 1U << KVM_ARM_VCPU_PSCI_0_2);
+	a64_start(&g, 0, GUEST_mmio_echo);
+	a64_set(g.vcpu[0], A64_X(1), 0);
+	ok = a64_run_mmio(&g, 0, false, &data, &len, &addr) &&
+	     addr == G_MMIO && len == 8;
+	pc0 = a64_get(g.vcpu[0], A64_PC);
+	memcpy(g.run[0]->mmio.data, &val, 8);
+	g.run[0]->immediate_exit = 1;
+	r = ioctl(g.vcpu[0], KVM_RUN, 0);
+	e = errno;
+	tap_result(ok && r == -1 && e == EINTR &&
+		   g.run[0]->exit_reason == KVM_EXIT_MMIO,
+		   "MMIO load answered, immediate_exit: EINTR, exit_reason still MMIO (%s)",
+		   a64_exit_name(g.run[0]->exit_reason));
+	if (ok) {
+		x1 = a64_get(g.vcpu[0], A64_X(1));
+		pc = a64_get(g.vcpu[0], A64_PC);
+	}
+	tap_result(ok && x1 == val && pc == pc0 + 4,
+		   "after the EINTR: x1 = 0x%llx, PC 0x%llx past the load at 0x%llx",
+		   (unsigned long long)x1, (unsigned long long)pc,
+		   (unsigned long long)pc0);
+	/* a second immediate exit: nothing left to finish, nothing moves */
+	r = ioctl(g.vcpu[0], KVM_RUN, 0);
+	e = errno;
+	tap_result(ok && r == -1 && e == EINTR &&
+		   a64_get(g.vcpu[0], A64_PC) == pc0 + 4 &&
+		   a64_get(g.vcpu[0], A64_X(1)) == val,
+		   "a second immediate_exit KVM_RUN: EINTR, x1 and PC unchanged");
+	g.run[0]->immediate_exit = 0;
+	ok = ok && a64_run_mmio(&g, 0, true, &data, &len, &addr);
+	tap_result(ok && addr == G_MMIO + 8 && data == val &&
+		   a64_run_event(&g, 0, KVM_SYSTEM_EVENT_SHUTDOWN),
+		   "resumed: the guest stores the loaded value back (0x%llx), then SYSTEM_OFF",
+		   (unsigned long long)data);
 	a64_vm_destroy(&g);
 }
 
@@ -543,6 +597,7 @@ int main(void)
 	tap_plan(NR_TESTS);
 	test_mmio_write();
 	test_mmio_read();
+	test_mmio_immediate_exit();
 	test_hvc();
 	test_wfi();
 	test_ram();

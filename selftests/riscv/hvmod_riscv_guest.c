@@ -5,7 +5,9 @@
  * stores of each size, MMIO loads (sign and zero extension), a store and
  * load on RAM (G-stage fault filled in the kernel), SBI base and legacy
  * console calls, and SBI SRST shutdown -> KVM_EXIT_SYSTEM_EVENT; then a
- * second guest with the compressed loads and stores on MMIO.
+ * second guest with the compressed loads and stores on MMIO; then a third
+ * whose MMIO load and SBI call are answered by a KVM_RUN with
+ * immediate_exit, which finishes them before it fails with EINTR (as KVM).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,6 +91,30 @@ asm(".pushsection .rodata\n"
     "	ecall\n"
     "1:	j	1b\n"
     RV_GUEST_END(cguest_end));
+
+/*
+ * An MMIO load, stored back; a legacy console_putchar whose a0/a1 (from
+ * the VMM's ret[]) are stored too: the VMM answers both with
+ * immediate_exit set and sees each value once.
+ */
+extern const unsigned char ieguest_start[], ieguest_load[], ieguest_end[];
+asm(RV_GUEST_BEGIN(ieguest_start)
+    "	li	t0, 0x10000000\n"
+    "ieguest_load:\n"
+    "	ld	a2, 0(t0)\n"
+    "	sd	a2, 8(t0)\n"
+    "	li	a7, 1\n"		/* legacy console_putchar('I') */
+    "	li	a0, 0x49\n"
+    "	ecall\n"
+    "	sd	a0, 16(t0)\n"
+    "	sd	a1, 24(t0)\n"
+    "	li	a7, 0x53525354\n"	/* SRST: shutdown */
+    "	li	a6, 0\n"
+    "	li	a0, 0\n"
+    "	li	a1, 0\n"
+    "	ecall\n"
+    "1:	j	1b\n"
+    RV_GUEST_END(ieguest_end));
 
 static const char *exit_name(unsigned int r)
 {
@@ -319,13 +345,130 @@ out:
 		close(vm);
 }
 
+/* KVM_RUN with immediate_exit: true if it failed with EINTR, exit kept */
+static bool run_immediate(int vcpu, struct kvm_run *run, unsigned int want)
+{
+	int r, e;
+
+	run->immediate_exit = 1;
+	r = ioctl(vcpu, KVM_RUN, 0);
+	e = errno;
+	run->immediate_exit = 0;
+	if (r != -1 || e != EINTR || run->exit_reason != want) {
+		tap_diag("KVM_RUN: %d (%s), exit %s, want EINTR, exit %s", r,
+			 r ? hv_errname(e) : "0", exit_name(run->exit_reason),
+			 exit_name(want));
+		return false;
+	}
+	return true;
+}
+
+/* The guest's 8-byte MMIO store at G_MMIO + off: its data, or false. */
+static bool run_store(int vcpu, struct kvm_run *run, uint64_t off, uint64_t *val)
+{
+	if (!run_until(vcpu, run, KVM_EXIT_MMIO))
+		return false;
+	if (!run->mmio.is_write || run->mmio.len != 8 ||
+	    run->mmio.phys_addr != G_MMIO + off) {
+		tap_diag("MMIO %s of %u at 0x%llx, want a store of 8 at 0x%llx",
+			 run->mmio.is_write ? "store" : "load", run->mmio.len,
+			 (unsigned long long)run->mmio.phys_addr,
+			 (unsigned long long)(G_MMIO + off));
+		return false;
+	}
+	memcpy(val, run->mmio.data, 8);
+	return true;
+}
+
+static void test_guest_immediate_exit(int sys)
+{
+	const uint64_t val = 0x0123456789abcdefULL;
+	const uint64_t pc0 = G_RAM + (ieguest_load - ieguest_start);
+	struct kvm_userspace_memory_region mr;
+	uint64_t a2 = 0, pc = 0, a0 = 0, a1 = 0, v = 0;
+	struct kvm_run *run;
+	int vm, vcpu;
+	bool ok;
+	void *mem;
+
+	vm = hv_create_vm(sys);
+	vcpu = vm >= 0 ? hv_create_vcpu(vm, 0) : -1;
+	run = vcpu >= 0 ? hv_map_run(vcpu, 8192, 0) : MAP_FAILED;
+	mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_result(run != MAP_FAILED && mem != MAP_FAILED,
+			"immediate_exit: a third VM, vCPU, kvm_run and RAM"))
+		goto out;
+	memcpy(mem, ieguest_start, ieguest_end - ieguest_start);
+	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
+		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
+	if (!hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr), 0,
+		      "immediate_exit: RAM") ||
+	    !hv_check(hv_set_one_reg64(vcpu, CORE(regs.pc), G_RAM), 0,
+		      "immediate_exit: pc"))
+		goto out;
+
+	ok = run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
+	     run->mmio.len == 8 && run->mmio.phys_addr == G_MMIO;
+	if (!tap_result(ok, "ld on MMIO: 8 bytes at 0x%llx", G_MMIO))
+		goto out;
+	memcpy(run->mmio.data, &val, 8);
+	tap_result(run_immediate(vcpu, run, KVM_EXIT_MMIO),
+		   "MMIO load answered, immediate_exit: EINTR, exit_reason still MMIO");
+	hv_get_one_reg(vcpu, CORE(regs.a2), &a2);
+	hv_get_one_reg(vcpu, CORE(regs.pc), &pc);
+	tap_result(a2 == val && pc == pc0 + 4,
+		   "after the EINTR: a2 = 0x%llx, pc 0x%llx past the ld at 0x%llx",
+		   (unsigned long long)a2, (unsigned long long)pc,
+		   (unsigned long long)pc0);
+	/* a second immediate exit: nothing left to finish, nothing moves */
+	ok = run_immediate(vcpu, run, KVM_EXIT_MMIO);
+	hv_get_one_reg(vcpu, CORE(regs.a2), &a2);
+	hv_get_one_reg(vcpu, CORE(regs.pc), &pc);
+	tap_result(ok && a2 == val && pc == pc0 + 4,
+		   "a second immediate_exit KVM_RUN: EINTR, a2 and pc unchanged");
+	tap_result(run_store(vcpu, run, 8, &v) && v == val,
+		   "resumed: the guest stores the loaded value back (0x%llx)",
+		   (unsigned long long)v);
+
+	ok = run_until(vcpu, run, KVM_EXIT_RISCV_SBI) &&
+	     run->riscv_sbi.extension_id == 1 && run->riscv_sbi.args[0] == 'I';
+	if (!tap_result(ok, "SBI console_putchar('I') -> KVM_EXIT_RISCV_SBI"))
+		goto out;
+	run->riscv_sbi.ret[0] = 0x1234;
+	run->riscv_sbi.ret[1] = 0x5678;
+	ok = run_immediate(vcpu, run, KVM_EXIT_RISCV_SBI);
+	hv_get_one_reg(vcpu, CORE(regs.a0), &a0);
+	hv_get_one_reg(vcpu, CORE(regs.a1), &a1);
+	tap_result(ok && a0 == 0x1234 && a1 == 0x5678,
+		   "SBI answered, immediate_exit: EINTR, exit kept, a0 0x%llx a1 0x%llx",
+		   (unsigned long long)a0, (unsigned long long)a1);
+	/* the VMM's ret[] must not be taken again: only the first answer counts */
+	run->riscv_sbi.ret[0] = 0xdead;
+	run->riscv_sbi.ret[1] = 0xbeef;
+	ok = run_store(vcpu, run, 16, &a0) && run_store(vcpu, run, 24, &a1);
+	tap_result(ok && a0 == 0x1234 && a1 == 0x5678,
+		   "resumed: the guest stores a0 0x%llx, a1 0x%llx it got",
+		   (unsigned long long)a0, (unsigned long long)a1);
+	tap_result(run_until(vcpu, run, KVM_EXIT_SYSTEM_EVENT) &&
+		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
+		   "immediate_exit: the guest reaches its SRST shutdown");
+out:
+	if (mem != MAP_FAILED)
+		munmap(mem, G_RAM_SIZE);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (vm >= 0)
+		close(vm);
+}
+
 int main(void)
 {
 	int sys, vm, vcpu;
 	struct kvm_run *run;
 
 	sys = hv_open_or_skip();
-	tap_plan(56);
+	tap_plan(68);
 	vm = hv_create_vm(sys);
 	if (!hv_check(vm, 0, "KVM_CREATE_VM"))
 		return tap_finish();
@@ -343,6 +486,7 @@ int main(void)
 	close(vcpu);
 	close(vm);
 	test_guest_rvc(sys);
+	test_guest_immediate_exit(sys);
 	close(sys);
 	return tap_finish();
 }

@@ -234,6 +234,7 @@ struct hvmod_backend hvmod_arm64_backend = {
 	.vm_destroy = a64_vm_destroy,
 	.vcpu_init = a64_vcpu_init,
 	.vcpu_destroy = a64_vcpu_destroy,
+	.vcpu_complete = a64_vcpu_complete,
 	.vcpu_run = a64_vcpu_run,
 	.vcpu_ioctl = a64_vcpu_ioctl,
 	.vm_ioctl = a64_vm_ioctl,

@@ -140,6 +140,7 @@ extern char a64_vectors[];
 /* a64_vcpu.c */
 int a64_vcpu_init(struct hvmod_vcpu *vcpu);
 void a64_vcpu_destroy(struct hvmod_vcpu *vcpu);
+int a64_vcpu_complete(struct hvmod_vcpu *vcpu);
 int a64_vcpu_run(struct hvmod_vcpu *vcpu);
 long a64_vcpu_ioctl(struct hvmod_vcpu *vcpu, unsigned int ioctl,
 		    unsigned long arg);

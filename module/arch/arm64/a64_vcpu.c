@@ -284,6 +284,24 @@ static int a64_power_wait(struct hvmod_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * Every KVM_RUN, before immediate_exit is looked at (as KVM): refuse a
+ * vCPU without KVM_ARM_VCPU_INIT, finish an MMIO exit userspace answered.
+ */
+int a64_vcpu_complete(struct hvmod_vcpu *vcpu)
+{
+	struct a64_vcpu *v = to_a64(vcpu);
+
+	if (!v->initialised) {
+		hvmod_reject("vCPU %u: KVM_RUN before KVM_ARM_VCPU_INIT: ENOEXEC",
+			     vcpu->id);
+		return -ENOEXEC;
+	}
+	if (v->mmio.pending)
+		a64_mmio_complete(vcpu);
+	return 0;
+}
+
 int a64_vcpu_run(struct hvmod_vcpu *vcpu)
 {
 	struct a64_vcpu *v = to_a64(vcpu);
@@ -295,13 +313,9 @@ int a64_vcpu_run(struct hvmod_vcpu *vcpu)
 	u64 code;
 	int r;
 
-	if (!v->initialised) {
-		hvmod_reject("vCPU %u: KVM_RUN before KVM_ARM_VCPU_INIT: ENOEXEC",
-			     vcpu->id);
+	/* a64_vcpu_complete() refused an uninitialised vCPU already */
+	if (WARN_ON_ONCE(!v->initialised))
 		return -ENOEXEC;
-	}
-	if (v->mmio.pending)
-		a64_mmio_complete(vcpu);
 	if (READ_ONCE(v->power_off) || READ_ONCE(v->reset_pending)) {
 		r = a64_power_wait(vcpu);
 		if (r)

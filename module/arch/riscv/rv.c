@@ -249,6 +249,7 @@ struct hvmod_backend hvmod_riscv_backend = {
 	.vm_destroy = rv_vm_destroy,
 	.vcpu_init = rv_vcpu_init,
 	.vcpu_destroy = rv_vcpu_destroy,
+	.vcpu_complete = rv_vcpu_complete,
 	.vcpu_run = rv_vcpu_run,
 	.vcpu_load = rv_vcpu_load,
 	.vcpu_put = rv_vcpu_put,

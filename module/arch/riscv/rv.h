@@ -196,6 +196,7 @@ int rv_smp_mp_state(struct hvmod_vcpu *vcpu, unsigned long arg, bool set);
 void rv_vcpu_reset(struct rv_vcpu *v);
 int rv_vcpu_init(struct hvmod_vcpu *vcpu);
 void rv_vcpu_destroy(struct hvmod_vcpu *vcpu);
+int rv_vcpu_complete(struct hvmod_vcpu *vcpu);
 int rv_vcpu_run(struct hvmod_vcpu *vcpu);
 void rv_vcpu_load(struct hvmod_vcpu *vcpu);
 void rv_vcpu_put(struct hvmod_vcpu *vcpu);

@@ -467,8 +467,12 @@ static int rv_mmio(struct hvmod_vcpu *vcpu, u64 gpa)
 	return 0;
 }
 
-/* KVM_RUN after an MMIO load or an SBI exit: hand over userspace's data */
-static void rv_complete_user_exit(struct hvmod_vcpu *vcpu)
+/*
+ * KVM_RUN after an MMIO load or an SBI exit: hand over userspace's data.
+ * Before immediate_exit is looked at, as KVM, so an EINTR leaves the
+ * access finished.
+ */
+int rv_vcpu_complete(struct hvmod_vcpu *vcpu)
 {
 	struct rv_vcpu *v = to_rv(vcpu);
 	struct kvm_run *run = vcpu->run;
@@ -490,6 +494,7 @@ static void rv_complete_user_exit(struct hvmod_vcpu *vcpu)
 		v->ctx.x[11] = run->riscv_sbi.ret[1];
 		v->sbi_pending = false;
 	}
+	return 0;
 }
 
 /*
@@ -577,7 +582,6 @@ int rv_vcpu_run(struct hvmod_vcpu *vcpu)
 	r = rv_smp_run(vcpu);
 	if (r <= 0)
 		return r;
-	rv_complete_user_exit(vcpu);
 	r = rv_enter_guest(vcpu);
 	if (r)
 		return r;

@@ -57,6 +57,17 @@ mmio_read:
 	ldr	xzr, [x0, #32]
 	psci_off
 
+/*
+ * One MMIO load, its value stored back: the host answers the load with
+ * immediate_exit set, then checks the store carries the value once.
+ */
+	.global	mmio_echo
+mmio_echo:
+	mov	x0, #G_MMIO
+	ldr	x1, [x0]
+	str	x1, [x0, #8]
+	psci_off
+
 /* An MMIO load without syndrome (a pair): KVM_RUN fails with ENOSYS. */
 	.global	mmio_nisv
 mmio_nisv:
