@@ -290,28 +290,56 @@ out:
 	munmap(mem, G_RAM_SIZE);
 }
 
-static void test_guest_rvc(int sys)
+/* A VM with one vCPU and G_RAM holding [start, end), pc at G_RAM. */
+struct gvm {
+	int vm, vcpu;
+	struct kvm_run *run;
+	void *mem;
+};
+
+static bool gvm_new(int sys, struct gvm *g, const unsigned char *start,
+		    const unsigned char *end, const char *what)
 {
 	struct kvm_userspace_memory_region mr;
-	struct kvm_run *run;
-	int vm, vcpu;
-	uint64_t v;
-	void *mem;
 
-	vm = hv_create_vm(sys);
-	vcpu = vm >= 0 ? hv_create_vcpu(vm, 0) : -1;
-	run = vcpu >= 0 ? hv_map_run(vcpu, 8192, 0) : MAP_FAILED;
-	mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!tap_result(run != MAP_FAILED && mem != MAP_FAILED,
-			"rvc: a second VM, vCPU, kvm_run and RAM"))
-		goto out;
-	memcpy(mem, cguest_start, cguest_end - cguest_start);
+	g->vm = hv_create_vm(sys);
+	g->vcpu = g->vm >= 0 ? hv_create_vcpu(g->vm, 0) : -1;
+	g->run = g->vcpu >= 0 ? hv_map_run(g->vcpu, 8192, 0) : MAP_FAILED;
+	g->mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_result(g->run != MAP_FAILED && g->mem != MAP_FAILED,
+			"%s: another VM, vCPU, kvm_run and RAM", what))
+		return false;
+	memcpy(g->mem, start, end - start);
 	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
-		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
-	if (!hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr), 0, "rvc: RAM") ||
-	    !hv_check(hv_set_one_reg64(vcpu, CORE(regs.pc), G_RAM), 0, "rvc: pc"))
+		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)g->mem };
+	return hv_check(ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &mr), 0,
+			"%s: RAM", what) &&
+	       hv_check(hv_set_one_reg64(g->vcpu, CORE(regs.pc), G_RAM), 0,
+			"%s: pc", what);
+}
+
+static void gvm_free(struct gvm *g)
+{
+	if (g->mem != MAP_FAILED)
+		munmap(g->mem, G_RAM_SIZE);
+	if (g->vcpu >= 0)
+		close(g->vcpu);
+	if (g->vm >= 0)
+		close(g->vm);
+}
+
+static void test_guest_rvc(int sys)
+{
+	struct kvm_run *run;
+	struct gvm g;
+	int vcpu;
+	uint64_t v;
+
+	if (!gvm_new(sys, &g, cguest_start, cguest_end, "rvc"))
 		goto out;
+	vcpu = g.vcpu;
+	run = g.run;
 
 	tap_result(run_until(vcpu, run, KVM_EXIT_MMIO) && run->mmio.is_write &&
 		   run->mmio.len == 4 && run->mmio.phys_addr == G_MMIO &&
@@ -337,12 +365,7 @@ static void test_guest_rvc(int sys)
 	hv_get_one_reg(vcpu, CORE(regs.a3), &v);
 	hv_expect_eq(v, 0x0123456789abcdefULL, "c.ld result");
 out:
-	if (mem != MAP_FAILED)
-		munmap(mem, G_RAM_SIZE);
-	if (vcpu >= 0)
-		close(vcpu);
-	if (vm >= 0)
-		close(vm);
+	gvm_free(&g);
 }
 
 /* KVM_RUN with immediate_exit: true if it failed with EINTR, exit kept */
@@ -384,29 +407,16 @@ static void test_guest_immediate_exit(int sys)
 {
 	const uint64_t val = 0x0123456789abcdefULL;
 	const uint64_t pc0 = G_RAM + (ieguest_load - ieguest_start);
-	struct kvm_userspace_memory_region mr;
 	uint64_t a2 = 0, pc = 0, a0 = 0, a1 = 0, v = 0;
 	struct kvm_run *run;
-	int vm, vcpu;
+	struct gvm g;
+	int vcpu;
 	bool ok;
-	void *mem;
 
-	vm = hv_create_vm(sys);
-	vcpu = vm >= 0 ? hv_create_vcpu(vm, 0) : -1;
-	run = vcpu >= 0 ? hv_map_run(vcpu, 8192, 0) : MAP_FAILED;
-	mem = mmap(NULL, G_RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!tap_result(run != MAP_FAILED && mem != MAP_FAILED,
-			"immediate_exit: a third VM, vCPU, kvm_run and RAM"))
+	if (!gvm_new(sys, &g, ieguest_start, ieguest_end, "immediate_exit"))
 		goto out;
-	memcpy(mem, ieguest_start, ieguest_end - ieguest_start);
-	mr = (struct kvm_userspace_memory_region){ .slot = 0, .guest_phys_addr = G_RAM,
-		.memory_size = G_RAM_SIZE, .userspace_addr = (uintptr_t)mem };
-	if (!hv_check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr), 0,
-		      "immediate_exit: RAM") ||
-	    !hv_check(hv_set_one_reg64(vcpu, CORE(regs.pc), G_RAM), 0,
-		      "immediate_exit: pc"))
-		goto out;
+	vcpu = g.vcpu;
+	run = g.run;
 
 	ok = run_until(vcpu, run, KVM_EXIT_MMIO) && !run->mmio.is_write &&
 	     run->mmio.len == 8 && run->mmio.phys_addr == G_MMIO;
@@ -454,12 +464,7 @@ static void test_guest_immediate_exit(int sys)
 		   run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN,
 		   "immediate_exit: the guest reaches its SRST shutdown");
 out:
-	if (mem != MAP_FAILED)
-		munmap(mem, G_RAM_SIZE);
-	if (vcpu >= 0)
-		close(vcpu);
-	if (vm >= 0)
-		close(vm);
+	gvm_free(&g);
 }
 
 int main(void)
