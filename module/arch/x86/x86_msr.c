@@ -127,19 +127,15 @@ static bool x86_has_tsc_adjust(const struct x86_vcpu *x)
 
 /*
  * The guest's WRMSR to TSC or TSC_ADJUST (KVM's kvm_set_msr_common() for
- * a write not host-initiated): the TSC moves by `delta` and TSC_ADJUST
- * with it.  The offset is read and written back through the TSC MSR: the
- * cycles between the two reads of the host TSC are lost.
+ * a write not host-initiated): the TSC moves by `delta` from `tsc`, the
+ * guest TSC the caller read, and TSC_ADJUST with it.  The offset goes
+ * through the TSC MSR: the cycles between the read and the write are lost.
  */
 static int x86_guest_tsc_move(struct hvmod_vcpu *vcpu,
-			      const struct x86_ops *ops, s64 delta)
+			      const struct x86_ops *ops, u64 tsc, s64 delta)
 {
-	u64 tsc;
-	int r;
+	int r = ops->set_msr(vcpu, MSR_IA32_TSC, tsc + delta);
 
-	r = ops->get_msr(vcpu, MSR_IA32_TSC, &tsc);
-	if (!r)
-		r = ops->set_msr(vcpu, MSR_IA32_TSC, tsc + delta);
 	if (!r)
 		to_x86(vcpu)->tsc_adjust += delta;
 	return r;
@@ -161,14 +157,14 @@ int x86_guest_wrmsr(struct hvmod_vcpu *vcpu, const struct x86_ops *ops,
 	r = x86_mce_set(to_x86(vcpu), index, data, true);
 	if (r != -ENOENT)
 		return r;
-	if (index == MSR_IA32_TSC) {
-		r = ops->get_msr(vcpu, MSR_IA32_TSC, &tsc);
-		return r ?: x86_guest_tsc_move(vcpu, ops, data - tsc);
-	}
-	if (index == MSR_IA32_TSC_ADJUST) {
-		if (!x86_has_tsc_adjust(x))
+	if (index == MSR_IA32_TSC || index == MSR_IA32_TSC_ADJUST) {
+		if (index == MSR_IA32_TSC_ADJUST && !x86_has_tsc_adjust(x))
 			return 0;	/* ignored, as KVM */
-		return x86_guest_tsc_move(vcpu, ops, data - x->tsc_adjust);
+		r = ops->get_msr(vcpu, MSR_IA32_TSC, &tsc);
+		if (r)
+			return r;
+		return x86_guest_tsc_move(vcpu, ops, tsc, index == MSR_IA32_TSC ?
+					  data - tsc : data - x->tsc_adjust);
 	}
 	if (index == MSR_EFER) {
 		/* LME is fixed while paging is on (#GP on the CPU) */
