@@ -31,7 +31,6 @@
 /* need the YMM state component: FMA, AVX, F16C; AVX2 in 7.0:EBX */
 #define HV_1_ECX_AVX	(BIT(12) | BIT(28) | BIT(29))
 #define HV_7_EBX_AVX2	BIT(5)
-/* TSC_ADJUST is emulated (x86_msr.c), offered whatever the host has */
 /* MTRR MCA DS ACPI TM PBE; APIC (bit 9) stays, see above */
 #define HV_1_EDX_HIDE	(BIT(12) | BIT(14) | BIT(21) | BIT(22) | BIT(29) | \
 			 BIT(31))
@@ -85,6 +84,7 @@ static void hv_filter_basic(struct kvm_cpuid_entry2 *e, u32 max, u64 xcr0)
 		e->eax = 0;
 		e->ebx &= HV_7_EBX_KEEP |
 			  ((xcr0 & XFEATURE_MASK_YMM) ? HV_7_EBX_AVX2 : 0);
+		/* emulated (x86_msr.c): offered whatever the host has */
 		e->ebx |= X86_7_EBX_TSC_ADJUST;
 		e->ecx = 0;
 		e->edx = 0;
